@@ -1,0 +1,20 @@
+export type { AccessClaims, RevocationKind } from './claims.ts';
+export { AUTH_ERROR_CODES, AuthError, type AuthErrorCode, isAuthError } from './errors.ts';
+export { type AuthenticateOptions, type AuthGuard, type AuthGuardOptions, createAuthGuard } from './guard.ts';
+export { type AuthObserver, type CheckResult, type Logger, silentLogger } from './observer.ts';
+export { RevocationCache } from './revocation/cache.ts';
+export {
+  entryMatches,
+  type RevocationEntry,
+  type RevocationEvent,
+  revocationEntrySchema,
+  revocationEventSchema,
+} from './revocation/entry.ts';
+export { type FeedStatus, RevocationFeed, type RevocationFeedOptions } from './revocation/feed.ts';
+export { DEFAULT_PREFIX, type RevocationKeys, revocationKeys } from './revocation/keys.ts';
+export {
+  createRevocationWriter,
+  type RevocationWriter,
+  type RevocationWriterOptions,
+} from './revocation/writer.ts';
+export * from './verify/index.ts';

@@ -1,0 +1,36 @@
+/** How one authentication attempt ended; the label of the checks metric. */
+export type CheckResult =
+  | 'ok'
+  | 'missing'
+  | 'invalid'
+  | 'expired'
+  | 'revoked'
+  | 'unavailable'
+  /** Redis could not answer and the procedure chose to fail open: accepted, but counted. */
+  | 'fail_open';
+
+/**
+ * What the guard and the feed report as they work. Every method is optional; the Prometheus
+ * implementation is `createAuthMetrics` in `@revoke/auth/metrics`, and tests may pass their own.
+ */
+export interface AuthObserver {
+  check?(result: CheckResult): void;
+  /** An event was applied to the cache; `delayMs` is from its publication to now. */
+  eventApplied?(delayMs: number): void;
+  /** The subscriber connection was lost and is being re-established. */
+  reconnect?(): void;
+  /** A snapshot was loaded. */
+  snapshot?(entries: number, durationMs: number): void;
+  /** A request was checked against Redis directly because the feed was stale. */
+  directCheck?(outcome: 'ok' | 'revoked' | 'unavailable'): void;
+}
+
+/** The subset of a pino (or console-like) logger this package writes to. */
+export interface Logger {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+/** A logger that drops everything: the default, so a library never writes to stdout uninvited. */
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

@@ -1,0 +1,332 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { AccessClaims } from '../claims.ts';
+import { AuthError } from '../errors.ts';
+import { type AuthObserver, type Logger, silentLogger } from '../observer.ts';
+import { RevocationCache } from './cache.ts';
+import { entryFromIndex, revocationEventSchema } from './entry.ts';
+import { DEFAULT_PREFIX, type RevocationKeys, revocationKeys } from './keys.ts';
+import { withTimeout } from './with-timeout.ts';
+
+export interface RevocationFeedOptions {
+  /** Default `redis://127.0.0.1:6379`. */
+  redisUrl?: string;
+  /** Extra ioredis options for both connections (TLS, password, …). */
+  redisOptions?: RedisOptions;
+  /** Key namespace; must match the writer's. */
+  prefix?: string;
+  /** The cache to keep complete; a new one by default. */
+  cache?: RevocationCache;
+  /** S: past this much staleness the cache's silence is no longer trusted (default 3000 ms). */
+  staleAfterMs?: number;
+  /** How often the feed proves it is alive (default 1000 ms). */
+  heartbeatMs?: number;
+  /** Budget of one direct Redis check on the request path (default 250 ms). */
+  directTimeoutMs?: number;
+  /** Budget of one snapshot (default 30 s). */
+  snapshotTimeoutMs?: number;
+  observer?: AuthObserver;
+  logger?: Logger;
+}
+
+/** What `/readyz` and operators see. */
+export interface FeedStatus {
+  /** The first complete snapshot has loaded. */
+  ready: boolean;
+  /** Subscribed, snapshot loaded since the last (re)connect, epoch confirmed. */
+  synced: boolean;
+  /** Milliseconds since the cache was last proven complete. */
+  stalenessMs: number;
+  /** Redis's revocation epoch as last seen; null when Redis lost its data and was not re-seeded. */
+  epoch: string | null;
+  entries: number;
+}
+
+/**
+ * Keeps a {@link RevocationCache} complete from Redis (DESIGN §4). Pub/sub is at-most-once, so
+ * the feed never depends on one message arriving:
+ * 1. it subscribes first, then snapshots the index, so nothing falls between the two;
+ * 2. every reconnect resubscribes and snapshots again before the cache is trusted again; entries are
+ *    never dropped on a disconnect;
+ * 3. a heartbeat (a PING on the subscriber plus a read of the epoch) proves, each round, that the
+ *    channel delivers and that Redis still holds the data; its last success is the cache's freshness;
+ * 4. past `staleAfterMs`, callers stop trusting absence and use {@link RevocationFeed.checkDirect}.
+ */
+export class RevocationFeed {
+  readonly cache: RevocationCache;
+  readonly #keys: RevocationKeys;
+  readonly #sub: Redis;
+  readonly #cmd: Redis;
+  readonly #staleAfterMs: number;
+  readonly #heartbeatMs: number;
+  readonly #directTimeoutMs: number;
+  readonly #snapshotTimeoutMs: number;
+  readonly #observer: AuthObserver;
+  readonly #log: Logger;
+
+  #subscribed = false;
+  #synced = false;
+  #ready = false;
+  #epoch: string | null = null;
+  /** When the cache was last known complete (ms); staleness counts from here. */
+  #freshAt = Number.NEGATIVE_INFINITY;
+  #syncing = false;
+  #syncAgain = false;
+  /** Send time of the heartbeat still awaiting its answer. */
+  #heartbeatSentAt: number | null = null;
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+  readonly #firstSnapshot: Promise<void>;
+  #resolveFirstSnapshot!: () => void;
+
+  constructor(options: RevocationFeedOptions = {}) {
+    this.cache = options.cache ?? new RevocationCache();
+    this.#keys = revocationKeys(options.prefix ?? DEFAULT_PREFIX);
+    this.#staleAfterMs = options.staleAfterMs ?? 3000;
+    this.#heartbeatMs = options.heartbeatMs ?? 1000;
+    this.#directTimeoutMs = options.directTimeoutMs ?? 250;
+    this.#snapshotTimeoutMs = options.snapshotTimeoutMs ?? 30_000;
+    this.#observer = options.observer ?? {};
+    this.#log = options.logger ?? silentLogger;
+    this.#firstSnapshot = new Promise((resolve) => {
+      this.#resolveFirstSnapshot = resolve;
+    });
+
+    const url = options.redisUrl ?? 'redis://127.0.0.1:6379';
+    const common: RedisOptions = {
+      ...options.redisOptions,
+      lazyConnect: true,
+      // Fail fast instead of queueing: a queued command on the request path is a hang.
+      enableOfflineQueue: false,
+      autoResendUnfulfilledCommands: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 1000),
+    };
+    // We resubscribe ourselves: ioredis's own resubscription is not awaited before `ready`.
+    this.#sub = new Redis(url, { ...common, autoResubscribe: false, connectionName: 'revocation-feed' });
+    this.#cmd = new Redis(url, { ...common, connectionName: 'revocation-feed-cmd' });
+    this.#wire();
+  }
+
+  /** Connects and resolves once the first snapshot has loaded (retrying until it does). */
+  start(): Promise<void> {
+    this.#timer ??= setInterval(() => this.#tick(), this.#heartbeatMs);
+    this.#timer.unref();
+    for (const connection of [this.#sub, this.#cmd]) {
+      if (connection.status === 'wait') connection.connect().catch(() => {});
+    }
+    return this.#firstSnapshot;
+  }
+
+  /** True once the first snapshot loaded. */
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  /** Milliseconds since the cache was last proven complete (Infinity before the first snapshot). */
+  stalenessMs(): number {
+    return Date.now() - this.#freshAt;
+  }
+
+  /** True while the cache's absence of an entry can be trusted. */
+  isFresh(): boolean {
+    return this.stalenessMs() <= this.#staleAfterMs;
+  }
+
+  status(): FeedStatus {
+    return {
+      ready: this.#ready,
+      synced: this.#synced,
+      stalenessMs: this.stalenessMs(),
+      epoch: this.#epoch,
+      entries: this.cache.size,
+    };
+  }
+
+  /**
+   * Asks Redis whether these claims are revoked, for when the feed is stale. Throws
+   * `REVOCATION_UNAVAILABLE` when Redis cannot answer in time, or holds no epoch (it lost its data,
+   * so a missing key proves nothing).
+   */
+  async checkDirect(claims: AccessClaims): Promise<boolean> {
+    const keys = this.#keys;
+    let values: (string | null)[];
+    try {
+      values = await withTimeout(
+        this.#cmd.mget(
+          keys.epoch,
+          keys.entry('jti', claims.jti),
+          keys.entry('sid', claims.sid),
+          keys.entry('sub', claims.sub),
+        ),
+        this.#directTimeoutMs,
+        'direct revocation check',
+      );
+    } catch (cause) {
+      this.#observer.directCheck?.('unavailable');
+      throw new AuthError('REVOCATION_UNAVAILABLE', { cause });
+    }
+    const [epoch, jti, sid, notBefore] = values;
+    if (epoch === null) {
+      this.#observer.directCheck?.('unavailable');
+      throw new AuthError('REVOCATION_UNAVAILABLE', { cause: new Error('Redis holds no revocation epoch') });
+    }
+    const revoked = jti != null || sid != null || (notBefore != null && claims.iat < Number(notBefore));
+    this.#observer.directCheck?.(revoked ? 'revoked' : 'ok');
+    return revoked;
+  }
+
+  /** Stops the heartbeat and drops both connections. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#timer);
+    // disconnect, not quit: quit waits for a reply that a frozen Redis never sends.
+    this.#sub.disconnect();
+    this.#cmd.disconnect();
+  }
+
+  #wire(): void {
+    this.#sub.on('ready', () => void this.#subscribe());
+    this.#sub.on('close', () => {
+      if (this.#subscribed) this.#observer.reconnect?.();
+      this.#subscribed = false;
+      this.#synced = false;
+      this.#heartbeatSentAt = null;
+    });
+    this.#sub.on('message', (_channel: string, message: string) => this.#onMessage(message));
+    this.#cmd.on('ready', () => void this.#resync());
+    for (const [name, connection] of [
+      ['subscriber', this.#sub],
+      ['command', this.#cmd],
+    ] as const) {
+      connection.on('error', (error: Error) =>
+        this.#log.warn({ err: error.message, connection: name }, 'revocation feed: Redis error'),
+      );
+    }
+  }
+
+  async #subscribe(): Promise<void> {
+    try {
+      // Only after Redis acknowledged the subscription is a snapshot gap-free.
+      await this.#sub.subscribe(this.#keys.channel);
+      this.#subscribed = true;
+      await this.#resync();
+    } catch (error) {
+      this.#log.warn({ err: String(error) }, 'revocation feed: subscribe failed; retrying on reconnect');
+      this.#sub.disconnect(true);
+    }
+  }
+
+  #onMessage(message: string): void {
+    let event: ReturnType<typeof revocationEventSchema.parse>;
+    try {
+      event = revocationEventSchema.parse(JSON.parse(message));
+    } catch {
+      this.#log.warn({ size: message.length }, 'revocation feed: ignored an event it does not understand');
+      return;
+    }
+    if (event.type === 'resync') {
+      if (event.epoch !== this.#epoch) void this.#resync();
+      return;
+    }
+    this.cache.add(event.entry);
+    this.#observer.eventApplied?.(Math.max(0, Date.now() - event.at));
+  }
+
+  async #resync(): Promise<void> {
+    if (this.#syncing) {
+      this.#syncAgain = true;
+      return;
+    }
+    this.#syncing = true;
+    try {
+      do {
+        this.#syncAgain = false;
+        await this.#snapshot();
+      } while (this.#syncAgain && !this.#closed);
+    } catch (error) {
+      // The heartbeat retries while unsynced.
+      this.#log.warn({ err: String(error) }, 'revocation feed: snapshot failed');
+    } finally {
+      this.#syncing = false;
+    }
+  }
+
+  async #snapshot(): Promise<void> {
+    if (!this.#subscribed || this.#cmd.status !== 'ready') return;
+    const startedAt = Date.now();
+    const fromSec = Math.floor(startedAt / 1000);
+    const results = await withTimeout(
+      this.#cmd
+        .multi()
+        .get(this.#keys.epoch)
+        .zrange(this.#keys.index, fromSec, '+inf', 'BYSCORE', 'WITHSCORES')
+        .exec(),
+      this.#snapshotTimeoutMs,
+      'revocation snapshot',
+    );
+    const [[epochError, epoch], [indexError, flat]] = results as [
+      [Error | null, string | null],
+      [Error | null, string[]],
+    ];
+    if (epochError || indexError) throw epochError ?? indexError;
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const entry = entryFromIndex(flat[i]!, Number(flat[i + 1]));
+      if (entry) this.cache.add(entry);
+    }
+    this.#observer.snapshot?.(flat.length / 2, Date.now() - startedAt);
+    this.#epoch = epoch;
+    if (epoch === null) {
+      this.#synced = false;
+      this.#log.warn(
+        {},
+        'revocation feed: Redis holds no revocation epoch (lost its data?); not trusting it until re-seeded',
+      );
+      return;
+    }
+    // A drop during the snapshot cleared #subscribed; the reconnect will snapshot again.
+    if (!this.#subscribed) return;
+    this.#synced = true;
+    this.#freshAt = Math.max(this.#freshAt, startedAt);
+    if (!this.#ready) {
+      this.#ready = true;
+      this.#log.info({ entries: this.cache.size, epoch }, 'revocation feed: first snapshot loaded');
+      this.#resolveFirstSnapshot();
+    }
+  }
+
+  #tick(): void {
+    this.cache.sweep(Math.floor(Date.now() / 1000));
+    if (!this.#subscribed || this.#closed) return;
+    if (!this.#synced) {
+      void this.#resync();
+      return;
+    }
+    if (this.#heartbeatSentAt !== null) {
+      if (Date.now() - this.#heartbeatSentAt > 2 * this.#heartbeatMs) {
+        this.#log.warn({}, 'revocation feed: heartbeat unanswered; reconnecting');
+        this.#heartbeatSentAt = null;
+        this.#sub.disconnect(true);
+        this.#cmd.disconnect(true);
+      }
+      return;
+    }
+    const sentAt = Date.now();
+    this.#heartbeatSentAt = sentAt;
+    Promise.all([this.#sub.ping(), this.#cmd.get(this.#keys.epoch)]).then(
+      ([, epoch]) => {
+        if (this.#heartbeatSentAt !== sentAt) return;
+        this.#heartbeatSentAt = null;
+        if (epoch === null || epoch !== this.#epoch) {
+          this.#synced = false;
+          void this.#resync();
+          return;
+        }
+        // Everything published before this PING reached us before its PONG: complete as of sentAt.
+        if (this.#synced) this.#freshAt = sentAt;
+      },
+      () => {
+        if (this.#heartbeatSentAt === sentAt) this.#heartbeatSentAt = null;
+      },
+    );
+  }
+}

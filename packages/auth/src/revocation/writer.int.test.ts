@@ -1,0 +1,118 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testPrefix } from '../testing/redis-server.ts';
+import { revocationKeys } from './keys.ts';
+import { createRevocationWriter } from './writer.ts';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+let redis: Redis;
+let listener: Redis;
+
+beforeAll(() => {
+  redis = new Redis(REDIS_URL);
+  listener = new Redis(REDIS_URL);
+});
+afterAll(() => {
+  redis.disconnect();
+  listener.disconnect();
+});
+
+const nowSec = () => Math.floor(Date.now() / 1000);
+
+async function cleanup(prefix: string) {
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length) await redis.del(...keys);
+}
+
+describe('revocation writer', () => {
+  it('writes the key with EXAT exp + tolerance, the index member and one event, atomically', async () => {
+    const prefix = testPrefix('writer');
+    const keys = revocationKeys(prefix);
+    const writer = createRevocationWriter({ redis, prefix, clockToleranceSec: 5 });
+    const received: string[] = [];
+    await listener.subscribe(keys.channel);
+    listener.on('message', (_channel, message) => received.push(message));
+
+    const exp = nowSec() + 60;
+    const receivers = await writer.revokeToken({ jti: 'abc', exp });
+
+    expect(receivers).toBe(1);
+    expect(await redis.get(keys.entry('jti', 'abc'))).toBe('1');
+    expect(await redis.call('EXPIRETIME', keys.entry('jti', 'abc'))).toBe(exp + 5);
+    expect(await redis.zscore(keys.index, 'jti:abc')).toBe(String(exp + 5));
+    await expect.poll(() => received.length).toBe(1);
+    expect(JSON.parse(received[0]!)).toMatchObject({
+      v: 1,
+      type: 'revoked',
+      entry: { kind: 'jti', id: 'abc', exp: exp + 5 },
+    });
+    await listener.unsubscribe(keys.channel);
+    await cleanup(prefix);
+  });
+
+  it('is idempotent and never shortens an expiry', async () => {
+    const prefix = testPrefix('writer');
+    const keys = revocationKeys(prefix);
+    const writer = createRevocationWriter({ redis, prefix, clockToleranceSec: 0 });
+    const exp = nowSec() + 100;
+    await writer.revokeSession({ sid: 's1', exp });
+    await writer.revokeSession({ sid: 's1', exp });
+    await writer.revokeSession({ sid: 's1', exp: exp - 50 });
+    expect(await redis.call('EXPIRETIME', keys.entry('sid', 's1'))).toBe(exp);
+    expect(await redis.zrange(keys.index, 0, -1)).toEqual(['sid:s1']);
+    await cleanup(prefix);
+  });
+
+  it("moves a user's not-before forward only and keeps one index member for it", async () => {
+    const prefix = testPrefix('writer');
+    const keys = revocationKeys(prefix);
+    const writer = createRevocationWriter({ redis, prefix, clockToleranceSec: 0 });
+    const t = nowSec();
+    await writer.revokeUserBefore({ sub: 'u:1', notBefore: t, exp: t + 100 });
+    await writer.revokeUserBefore({ sub: 'u:1', notBefore: t + 10, exp: t + 110 });
+    await writer.revokeUserBefore({ sub: 'u:1', notBefore: t + 5, exp: t + 105 });
+    expect(await redis.get(keys.entry('sub', 'u:1'))).toBe(String(t + 10));
+    expect(await redis.zrange(keys.index, 0, -1)).toEqual([`sub:${t + 10}:u:1`]);
+    await cleanup(prefix);
+  });
+
+  it('skips entries that have already expired instead of writing EX 0', async () => {
+    const prefix = testPrefix('writer');
+    const keys = revocationKeys(prefix);
+    const writer = createRevocationWriter({ redis, prefix, clockToleranceSec: 5 });
+    expect(await writer.revokeToken({ jti: 'old', exp: nowSec() - 10 })).toBe(0);
+    expect(await redis.exists(keys.entry('jti', 'old'))).toBe(0);
+    // Inside the tolerance window it is still written: verifiers may still accept it.
+    await writer.revokeToken({ jti: 'edge', exp: nowSec() - 1 });
+    expect(await redis.exists(keys.entry('jti', 'edge'))).toBe(1);
+    await cleanup(prefix);
+  });
+
+  it('rejects a malformed entry and writes nothing', async () => {
+    const prefix = testPrefix('writer');
+    const writer = createRevocationWriter({ redis, prefix });
+    await expect(writer.revokeToken({ jti: '', exp: nowSec() + 10 })).rejects.toThrow();
+    await expect(writer.write({ kind: 'nope', id: 'x', exp: 1 } as never)).rejects.toThrow();
+    expect(await redis.keys(`${prefix}*`)).toEqual([]);
+  });
+
+  it('seeds many entries without events, then sets a new epoch with a resync event', async () => {
+    const prefix = testPrefix('writer');
+    const keys = revocationKeys(prefix);
+    const writer = createRevocationWriter({ redis, prefix });
+    const received: string[] = [];
+    await listener.subscribe(keys.channel);
+    listener.on('message', (_channel, message) => received.push(message));
+    const exp = nowSec() + 60;
+    const entries = Array.from({ length: 2500 }, (_, i) => ({ kind: 'jti' as const, id: `t${i}`, exp }));
+    expect(await writer.seed(entries)).toBe(2500);
+    expect(await redis.zcard(keys.index)).toBe(2500);
+    expect(await writer.readEpoch()).toBeNull();
+    const epoch = await writer.setEpoch();
+    expect(await writer.readEpoch()).toBe(epoch);
+    await expect.poll(() => received.length).toBe(1);
+    expect(JSON.parse(received[0]!)).toMatchObject({ type: 'resync', epoch });
+    await listener.unsubscribe(keys.channel);
+    await cleanup(prefix);
+  });
+});

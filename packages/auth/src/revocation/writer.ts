@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { indexMember, type RevocationEntry, type RevocationEvent, revocationEntrySchema } from './entry.ts';
+import { DEFAULT_PREFIX, revocationKeys } from './keys.ts';
+
+/**
+ * One revocation, atomically: the entry key (expiring at `exp`), its index member, and the
+ * event. A script rather than MULTI because the merge needs the current value: a user's
+ * not-before and an entry's expiry only ever move forward, so replays and reorderings are harmless
+ * (idempotent), and the index never keeps a superseded not-before.
+ * KEYS: entry, index. ARGV: kind, id, value, expAt, member, channel ('' = do not publish), event, now.
+ */
+const WRITE_SCRIPT = `
+local kind, id, value, expAt = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local cur = redis.call('GET', KEYS[1])
+if cur then
+  local curExp = redis.call('EXPIRETIME', KEYS[1])
+  if curExp > expAt then expAt = curExp end
+  if kind == 'sub' and tonumber(cur) > tonumber(value) then value = cur end
+  if kind == 'sub' and cur ~= value then redis.call('ZREM', KEYS[2], 'sub:' .. cur .. ':' .. id) end
+end
+local member = ARGV[5]
+if kind == 'sub' then member = 'sub:' .. value .. ':' .. id end
+redis.call('SET', KEYS[1], value, 'EXAT', expAt)
+redis.call('ZADD', KEYS[2], expAt, member)
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[8])
+if ARGV[6] == '' then return -1 end
+return redis.call('PUBLISH', ARGV[6], ARGV[7])
+`;
+
+export interface RevocationWriterOptions {
+  /** A command connection (not a subscriber). Commands must reach Redis: the write is acknowledged only once they do. */
+  redis: Redis;
+  /** Key namespace; must match the feeds'. */
+  prefix?: string;
+  /**
+   * The verifiers' clock tolerance. Entries live until `exp` plus this, or a revoked token would be
+   * accepted again during the window in which verifiers still accept it as unexpired.
+   */
+  clockToleranceSec?: number;
+  /** Clock in ms, for tests. */
+  now?: () => number;
+}
+
+/** Writes revocations to Redis and announces them (DESIGN §4). Postgres stays the source of truth. */
+export interface RevocationWriter {
+  /** Revoke one access token until its `exp`. Resolves to the number of subscribers that received the event. */
+  revokeToken(input: { jti: string; exp: number }): Promise<number>;
+  /** Revoke every token of a session; `exp` is when its last access token expires. */
+  revokeSession(input: { sid: string; exp: number }): Promise<number>;
+  /** Revoke every token of a user issued before `notBefore`; `exp` is when the last of them expires. */
+  revokeUserBefore(input: { sub: string; notBefore: number; exp: number }): Promise<number>;
+  /** Write any entry (what a relay calls). Validates it first; throws on a malformed entry. */
+  write(entry: RevocationEntry): Promise<number>;
+  /** Write many entries without publishing each one (re-seeding); follow with {@link setEpoch}. */
+  seed(entries: Iterable<RevocationEntry>): Promise<number>;
+  /** The current epoch, or null when Redis holds no (complete) revocation data. */
+  readEpoch(): Promise<string | null>;
+  /** Mark Redis as holding every live revocation and tell feeds to resynchronise. Returns the new epoch. */
+  setEpoch(): Promise<string>;
+}
+
+/** A {@link RevocationWriter} over one Redis command connection. */
+export function createRevocationWriter(options: RevocationWriterOptions): RevocationWriter {
+  const { redis } = options;
+  const keys = revocationKeys(options.prefix ?? DEFAULT_PREFIX);
+  const tolerance = options.clockToleranceSec ?? 5;
+  const now = options.now ?? Date.now;
+
+  function args(entry: RevocationEntry, publish: boolean): (string | number)[] {
+    const nowSec = Math.floor(now() / 1000);
+    const value = entry.kind === 'sub' ? String(entry.notBefore) : '1';
+    // What is stored and announced lives until exp + tolerance, so every cache keeps it as long as Redis does.
+    const stored: RevocationEntry = { ...entry, exp: entry.exp + tolerance };
+    const event: RevocationEvent = { v: 1, type: 'revoked', entry: stored, at: now() };
+    return [
+      keys.entry(entry.kind, entry.id),
+      keys.index,
+      entry.kind,
+      entry.id,
+      value,
+      stored.exp,
+      indexMember(stored),
+      publish ? keys.channel : '',
+      JSON.stringify(event),
+      nowSec,
+    ];
+  }
+
+  /** Entries past expiry plus tolerance match no acceptable token: writing them would only add garbage. */
+  const isLive = (entry: RevocationEntry) => entry.exp + tolerance > now() / 1000;
+
+  async function write(input: RevocationEntry): Promise<number> {
+    const entry = revocationEntrySchema.parse(input);
+    if (!isLive(entry)) return 0;
+    return (await redis.eval(WRITE_SCRIPT, 2, ...args(entry, true))) as number;
+  }
+
+  return {
+    write,
+    revokeToken: ({ jti, exp }) => write({ kind: 'jti', id: jti, exp }),
+    revokeSession: ({ sid, exp }) => write({ kind: 'sid', id: sid, exp }),
+    revokeUserBefore: ({ sub, notBefore, exp }) => write({ kind: 'sub', id: sub, notBefore, exp }),
+
+    async seed(entries) {
+      let count = 0;
+      let batch = redis.pipeline();
+      for (const input of entries) {
+        const entry = revocationEntrySchema.parse(input);
+        if (!isLive(entry)) continue;
+        batch.eval(WRITE_SCRIPT, 2, ...args(entry, false));
+        count++;
+        // Bounded batches keep memory flat when re-seeding a million entries.
+        if (count % 1000 === 0) {
+          await execOrThrow(batch);
+          batch = redis.pipeline();
+        }
+      }
+      await execOrThrow(batch);
+      return count;
+    },
+
+    readEpoch: () => redis.get(keys.epoch),
+
+    async setEpoch() {
+      const epoch = randomBytes(12).toString('base64url');
+      const event: RevocationEvent = { v: 1, type: 'resync', epoch, at: now() };
+      // One step, so that no feed can see the new epoch without also being told to resync.
+      await redis.multi().set(keys.epoch, epoch).publish(keys.channel, JSON.stringify(event)).exec();
+      return epoch;
+    },
+  };
+}
+
+async function execOrThrow(pipeline: ReturnType<Redis['pipeline']>): Promise<void> {
+  const results = (await pipeline.exec()) ?? [];
+  const failed = results.find(([error]) => error);
+  if (failed) throw failed[0];
+}

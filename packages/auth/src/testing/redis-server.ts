@@ -1,0 +1,107 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+
+/**
+ * A private `redis-server` for fault tests: it can be restarted empty, frozen and thawed without
+ * touching the shared Redis other tests use. No persistence, so a restart loses everything, as a
+ * production Redis without AOF would.
+ */
+export interface PrivateRedis {
+  readonly port: number;
+  readonly url: string;
+  /** Kills the server and starts a new one, empty, on the same port. */
+  restart(): Promise<void>;
+  /** SIGSTOP: the process keeps its sockets open but answers nothing (a frozen or half-open Redis). */
+  freeze(): void;
+  /** SIGCONT after {@link freeze}. */
+  thaw(): void;
+  stop(): Promise<void>;
+}
+
+/** Starts a private `redis-server` on a free loopback port (requires the binary on PATH). */
+export async function startPrivateRedis(extraArgs: string[] = []): Promise<PrivateRedis> {
+  const port = await freePort();
+  const url = `redis://127.0.0.1:${port}`;
+  let child = await launch(port, extraArgs);
+  return {
+    port,
+    url,
+    async restart() {
+      await kill(child);
+      child = await launch(port, extraArgs);
+    },
+    freeze: () => child.kill('SIGSTOP'),
+    thaw: () => child.kill('SIGCONT'),
+    async stop() {
+      child.kill('SIGCONT');
+      await kill(child);
+    },
+  };
+}
+
+async function launch(port: number, extraArgs: string[]): Promise<ChildProcess> {
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--maxmemory-policy',
+      'noeviction',
+      ...extraArgs,
+    ],
+    { stdio: 'ignore' },
+  );
+  const client = new Redis(port, '127.0.0.1', {
+    lazyConnect: true,
+    retryStrategy: () => null,
+    maxRetriesPerRequest: 0,
+  });
+  // Refused connections are expected until the server is up.
+  client.on('error', () => {});
+  try {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
+      try {
+        await client.connect();
+        await client.ping();
+        return child;
+      } catch {
+        client.disconnect();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    throw new Error(`redis-server on port ${port} did not answer`);
+  } finally {
+    client.disconnect();
+  }
+}
+
+async function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGKILL');
+  await exited;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+/** A random key prefix, so that each test's keys and channel are its own on a shared Redis. */
+export function testPrefix(label = 'test'): string {
+  return `${label}:${randomBytes(6).toString('hex')}:`;
+}

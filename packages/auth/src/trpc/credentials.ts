@@ -1,0 +1,67 @@
+import { AuthError } from '../errors.ts';
+
+/** Request headers as a fetch `Headers` or a Node `IncomingMessage['headers']`. */
+export type HeaderSource = Headers | Record<string, string | string[] | undefined>;
+
+/** Name of the HttpOnly cookie that carries the access token in browsers. */
+export const ACCESS_TOKEN_COOKIE = 'access_token';
+
+function header(headers: HeaderSource, name: string): string | undefined {
+  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
+  const value = (headers as Record<string, string | string[] | undefined>)[name];
+  return Array.isArray(value) ? value.join(name === 'cookie' ? '; ' : ', ') : value;
+}
+
+/** Every value of cookie `name` in a Cookie header (several means ambiguous). */
+function cookieValues(cookieHeader: string | undefined, name: string): string[] {
+  if (!cookieHeader) return [];
+  const values: string[] = [];
+  for (const pair of cookieHeader.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0 && pair.slice(0, eq).trim() === name) values.push(pair.slice(eq + 1).trim());
+  }
+  return values;
+}
+
+/** The token from an Authorization header: `Bearer <token>`, or a bare token as the tutorial sends. */
+function fromAuthorization(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (trimmed === '') return undefined;
+  const space = trimmed.indexOf(' ');
+  if (space < 0) return trimmed;
+  if (trimmed.slice(0, space).toLowerCase() !== 'bearer') {
+    throw new AuthError('TOKEN_INVALID', { message: 'Unsupported authorization scheme; use Bearer' });
+  }
+  return trimmed.slice(space + 1).trim();
+}
+
+/**
+ * The access token a request presents, from `Authorization: Bearer <token>`, a bare
+ * `Authorization: <token>`, or the access-token cookie; null when none is presented.
+ * Throws `TOKEN_INVALID` for ambiguous credentials (two different tokens, a repeated cookie), since
+ * picking one would let a request be judged on a token other than the one the caller meant.
+ */
+export function credentialFromHeaders(
+  headers: HeaderSource,
+  options: { cookieName?: string } = {},
+): string | null {
+  const bearer = fromAuthorization(header(headers, 'authorization'));
+  const cookies = cookieValues(header(headers, 'cookie'), options.cookieName ?? ACCESS_TOKEN_COOKIE);
+  if (cookies.length > 1)
+    throw new AuthError('TOKEN_INVALID', { message: 'Ambiguous credentials: repeated cookie' });
+  const cookie = cookies[0] ? decodeURIComponentSafe(cookies[0]) : undefined;
+  if (bearer !== undefined && cookie !== undefined && bearer !== cookie) {
+    throw new AuthError('TOKEN_INVALID', { message: 'Ambiguous credentials: header and cookie differ' });
+  }
+  return bearer ?? cookie ?? null;
+}
+
+function decodeURIComponentSafe(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    // Left as is: the verifier rejects it with TOKEN_INVALID.
+    return value;
+  }
+}

@@ -1,0 +1,87 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import type { AccessClaims } from '../claims.ts';
+import { AuthError, isAuthError } from '../errors.ts';
+import type { AuthGuard } from '../guard.ts';
+import { credentialFromHeaders, type HeaderSource } from './credentials.ts';
+
+/** What every service's tRPC context carries for authentication. */
+export interface AuthContext {
+  auth: {
+    guard: AuthGuard;
+    /** The presented token (null when none), or why the credentials could not even be read. */
+    credential: { token: string | null } | { error: AuthError };
+  };
+}
+
+/** Per-procedure settings read by `protectedProcedure`. */
+export interface AuthMeta {
+  /** Accept the token when revocation state is unavailable, instead of answering 503 (counted). */
+  failOpen?: boolean;
+}
+
+/** Builds the `auth` part of a context from request headers. Never throws: errors surface in the procedure. */
+export function createAuthContext(
+  guard: AuthGuard,
+  headers: HeaderSource,
+  options?: { cookieName?: string },
+): AuthContext['auth'] {
+  try {
+    return { guard, credential: { token: credentialFromHeaders(headers, options) } };
+  } catch (error) {
+    return {
+      guard,
+      credential: { error: isAuthError(error) ? error : new AuthError('TOKEN_INVALID', { cause: error }) },
+    };
+  }
+}
+
+/** The one translation of {@link AuthError}s into tRPC errors (DESIGN §5). */
+export function toTRPCError(error: AuthError): TRPCError {
+  return new TRPCError({
+    code: error.code === 'REVOCATION_UNAVAILABLE' ? 'SERVICE_UNAVAILABLE' : 'UNAUTHORIZED',
+    message: error.message,
+    cause: error,
+  });
+}
+
+/**
+ * One `initTRPC` for every service: plain JSON (no transformer), no stack traces, and the auth
+ * reason code on `error.data.reason`. Internal errors keep their details in logs, not responses.
+ */
+export function createAuthTRPC<TContext extends AuthContext>() {
+  const t = initTRPC
+    .context<TContext>()
+    .meta<AuthMeta>()
+    .create({
+      isDev: false,
+      errorFormatter({ shape, error }) {
+        const { stack: _stack, ...data } = shape.data as typeof shape.data & { stack?: string };
+        const reason = isAuthError(error.cause) ? error.cause.code : undefined;
+        const message = error.code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : shape.message;
+        return { ...shape, message, data: { ...data, ...(reason ? { reason } : {}) } };
+      },
+    });
+
+  /** Requires a valid, unrevoked access token; puts its claims on `ctx.user`. */
+  const protectedProcedure = t.procedure.use(async ({ ctx, meta, next }) => {
+    const { credential, guard } = ctx.auth;
+    if ('error' in credential) throw toTRPCError(credential.error);
+    let user: AccessClaims;
+    try {
+      user = await guard.authenticate(credential.token, { failOpen: meta?.failOpen === true });
+    } catch (error) {
+      throw toTRPCError(isAuthError(error) ? error : new AuthError('TOKEN_INVALID', { cause: error }));
+    }
+    return next({ ctx: { ...ctx, user, token: credential.token as string } });
+  });
+
+  return {
+    t,
+    router: t.router,
+    mergeRouters: t.mergeRouters,
+    middleware: t.middleware,
+    createCallerFactory: t.createCallerFactory,
+    publicProcedure: t.procedure,
+    protectedProcedure,
+  };
+}

@@ -1,0 +1,39 @@
+import type { JSONWebKeySet, JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet } from 'jose';
+
+/**
+ * Where the verifier gets public keys: a jose key getter, called with the (not yet authenticated)
+ * protected header. Services only ever hold public keys (DESIGN §3), so only getters built from
+ * a JWKS are offered here; tests may pass any getter.
+ */
+export type KeySource = JWTVerifyGetKey;
+
+/** Options of {@link remoteKeys}. */
+export interface RemoteKeysOptions {
+  /**
+   * After a fetch, how long an unknown `kid` is rejected without refetching (default 30 000 ms).
+   * Bounds how often forged `kid`s can make us hit the auth app.
+   */
+  cooldownMs?: number;
+  /** How long fetched keys are used before a refetch (default 600 000 ms). */
+  cacheMaxAgeMs?: number;
+  /** Abort the JWKS request after this long (default 5 000 ms); a whole number of ms. */
+  timeoutMs?: number;
+}
+
+/** Keys from a JWKS document held in memory (a local JWKS file's content). */
+export function localKeys(jwks: JSONWebKeySet): KeySource {
+  // jose snapshots (structuredClone) the set, so later edits to `jwks` do not change the keys.
+  return createLocalJWKSet(jwks);
+}
+
+/** Keys fetched from a JWKS URL, cached, with a cooldown before refetching on an unknown kid. */
+export function remoteKeys(url: string | URL, options: RemoteKeysOptions = {}): KeySource {
+  // jose refuses a string URL; it also fetches with `redirect: 'manual'`, so a redirecting JWKS
+  // URL fails (non-200) instead of being followed.
+  return createRemoteJWKSet(new URL(url), {
+    cooldownDuration: options.cooldownMs ?? 30_000,
+    cacheMaxAge: options.cacheMaxAgeMs ?? 600_000,
+    timeoutDuration: Math.ceil(options.timeoutMs ?? 5_000),
+  });
+}
