@@ -6,6 +6,19 @@ export type HeaderSource = Headers | Record<string, string | string[] | undefine
 /** Name of the HttpOnly cookie that carries the access token in browsers. */
 export const ACCESS_TOKEN_COOKIE = 'access_token';
 
+/**
+ * Header a browser client must send on every cookie-authenticated mutation. A cross-site form or
+ * `multipart/form-data` POST cannot set a custom header (setting one forces a CORS preflight), so its
+ * presence proves the request came from a page allowed by CORS.
+ */
+export const CSRF_HEADER = 'x-revoke-csrf';
+
+/** A presented access token and where it came from. */
+export interface PresentedCredential {
+  token: string;
+  source: 'header' | 'cookie';
+}
+
 function header(headers: HeaderSource, name: string): string | undefined {
   if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
   const value = (headers as Record<string, string | string[] | undefined>)[name];
@@ -46,6 +59,14 @@ export function credentialFromHeaders(
   headers: HeaderSource,
   options: { cookieName?: string } = {},
 ): string | null {
+  return presentedCredential(headers, options)?.token ?? null;
+}
+
+/** Like {@link credentialFromHeaders}, also saying whether the token came from a header or the cookie. */
+export function presentedCredential(
+  headers: HeaderSource,
+  options: { cookieName?: string } = {},
+): PresentedCredential | null {
   const bearer = fromAuthorization(header(headers, 'authorization'));
   const cookies = cookieValues(header(headers, 'cookie'), options.cookieName ?? ACCESS_TOKEN_COOKIE);
   if (cookies.length > 1)
@@ -54,7 +75,17 @@ export function credentialFromHeaders(
   if (bearer !== undefined && cookie !== undefined && bearer !== cookie) {
     throw new AuthError('TOKEN_INVALID', { message: 'Ambiguous credentials: header and cookie differ' });
   }
-  return bearer ?? cookie ?? null;
+  if (bearer !== undefined) return { token: bearer, source: 'header' };
+  return cookie !== undefined ? { token: cookie, source: 'cookie' } : null;
+}
+
+/**
+ * True when a request may run a mutation with the credentials it carries: it presents no cookie
+ * credential, or it sends {@link CSRF_HEADER} and no `Sec-Fetch-Site: cross-site`.
+ */
+export function passesCsrfCheck(headers: HeaderSource): boolean {
+  if (header(headers, 'sec-fetch-site') === 'cross-site') return false;
+  return header(headers, CSRF_HEADER) !== undefined;
 }
 
 function decodeURIComponentSafe(value: string): string {

@@ -1,2 +1,17 @@
-export { ACCESS_TOKEN_COOKIE, credentialFromHeaders, type HeaderSource } from './credentials.ts';
-export { type AuthContext, type AuthMeta, createAuthContext, createAuthTRPC, toTRPCError } from './init.ts';
+export {
+  ACCESS_TOKEN_COOKIE,
+  CSRF_HEADER,
+  credentialFromHeaders,
+  type HeaderSource,
+  type PresentedCredential,
+  passesCsrfCheck,
+  presentedCredential,
+} from './credentials.ts';
+export {
+  type AuthContext,
+  type AuthMeta,
+  assertCsrf,
+  createAuthContext,
+  createAuthTRPC,
+  toTRPCError,
+} from './init.ts';

@@ -2,14 +2,16 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { AccessClaims } from '../claims.ts';
 import { AuthError, isAuthError } from '../errors.ts';
 import type { AuthGuard } from '../guard.ts';
-import { credentialFromHeaders, type HeaderSource } from './credentials.ts';
+import { type HeaderSource, passesCsrfCheck, presentedCredential } from './credentials.ts';
 
 /** What every service's tRPC context carries for authentication. */
 export interface AuthContext {
   auth: {
     guard: AuthGuard;
     /** The presented token (null when none), or why the credentials could not even be read. */
-    credential: { token: string | null } | { error: AuthError };
+    credential: { token: string | null; source?: 'header' | 'cookie' } | { error: AuthError };
+    /** The request passed the CSRF check (required for mutations authenticated by cookie). */
+    csrfOk: boolean;
   };
 }
 
@@ -25,13 +27,24 @@ export function createAuthContext(
   headers: HeaderSource,
   options?: { cookieName?: string },
 ): AuthContext['auth'] {
+  const csrfOk = passesCsrfCheck(headers);
   try {
-    return { guard, credential: { token: credentialFromHeaders(headers, options) } };
+    const presented = presentedCredential(headers, options);
+    return { guard, csrfOk, credential: presented ?? { token: null } };
   } catch (error) {
-    return {
-      guard,
-      credential: { error: isAuthError(error) ? error : new AuthError('TOKEN_INVALID', { cause: error }) },
-    };
+    const authError = isAuthError(error) ? error : new AuthError('TOKEN_INVALID', { cause: error });
+    return { guard, csrfOk, credential: { error: authError } };
+  }
+}
+
+/** Refuses a cookie-authenticated mutation without the CSRF header (see `CSRF_HEADER`). */
+export function assertCsrf(auth: AuthContext['auth'], type: string): void {
+  const byCookie = 'source' in auth.credential && auth.credential.source === 'cookie';
+  if (type === 'mutation' && byCookie && !auth.csrfOk) {
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message: 'Cross-site request refused: cookie-authenticated mutations must send the x-revoke-csrf header',
+    });
   }
 }
 
@@ -63,9 +76,10 @@ export function createAuthTRPC<TContext extends AuthContext>() {
     });
 
   /** Requires a valid, unrevoked access token; puts its claims on `ctx.user`. */
-  const protectedProcedure = t.procedure.use(async ({ ctx, meta, next }) => {
+  const protectedProcedure = t.procedure.use(async ({ ctx, meta, type, next }) => {
     const { credential, guard } = ctx.auth;
     if ('error' in credential) throw toTRPCError(credential.error);
+    assertCsrf(ctx.auth, type);
     let user: AccessClaims;
     try {
       user = await guard.authenticate(credential.token, { failOpen: meta?.failOpen === true });

@@ -18,6 +18,7 @@ function buildRouter() {
     ping: publicProcedure.query(() => 'pong'),
     whoami: protectedProcedure.query(({ ctx }) => ({ sub: ctx.user.sub, sid: ctx.user.sid })),
     status: protectedProcedure.meta({ failOpen: true }).query(({ ctx }) => ({ sub: ctx.user.sub })),
+    touch: protectedProcedure.mutation(({ ctx }) => ({ sub: ctx.user.sub })),
     boom: publicProcedure.query(() => {
       throw new Error('secret internal detail at /srv/app.ts:42');
     }),
@@ -132,6 +133,22 @@ describe('tRPC glue over HTTP (shared Redis)', () => {
     expect(status).toBe(401);
     expect(body.error.data.reason).toBe(reason);
     expect(text).not.toMatch(/stack|\.ts:\d/);
+  });
+
+  it('refuses cookie-authenticated mutations without the CSRF header, including cross-site form posts', async () => {
+    const token = await signer.sign({ sub: 'carol' });
+    const post = (headers: Record<string, string>, body: BodyInit = '{}') =>
+      fetch(`${service.url}/touch`, { method: 'POST', headers, body });
+    const json = { 'content-type': 'application/json' };
+    expect((await post({ ...json, cookie: `access_token=${token}` })).status).toBe(403);
+    const form = new FormData();
+    form.set('x', '1');
+    expect((await post({ cookie: `access_token=${token}` }, form)).status).toBe(403);
+    const crossSite = { ...json, cookie: `access_token=${token}`, 'x-revoke-csrf': '1', 'sec-fetch-site': 'cross-site' };
+    expect((await post(crossSite)).status).toBe(403);
+    expect((await post({ ...json, cookie: `access_token=${token}`, 'x-revoke-csrf': '1' })).status).toBe(200);
+    // A bearer token is not sent by browsers on their own: no CSRF header needed.
+    expect((await post({ ...json, authorization: `Bearer ${token}` })).status).toBe(200);
   });
 
   it('refuses an expired token with TOKEN_EXPIRED', async () => {
