@@ -43,7 +43,8 @@ export function assertCsrf(auth: AuthContext['auth'], type: string): void {
   if (type === 'mutation' && byCookie && !auth.csrfOk) {
     throw new TRPCError({
       code: 'FORBIDDEN',
-      message: 'Cross-site request refused: cookie-authenticated mutations must send the x-revoke-csrf header',
+      message:
+        'Cross-site request refused: cookie-authenticated mutations must send the x-revoke-csrf header',
     });
   }
 }

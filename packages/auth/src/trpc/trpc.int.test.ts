@@ -144,7 +144,12 @@ describe('tRPC glue over HTTP (shared Redis)', () => {
     const form = new FormData();
     form.set('x', '1');
     expect((await post({ cookie: `access_token=${token}` }, form)).status).toBe(403);
-    const crossSite = { ...json, cookie: `access_token=${token}`, 'x-revoke-csrf': '1', 'sec-fetch-site': 'cross-site' };
+    const crossSite = {
+      ...json,
+      cookie: `access_token=${token}`,
+      'x-revoke-csrf': '1',
+      'sec-fetch-site': 'cross-site',
+    };
     expect((await post(crossSite)).status).toBe(403);
     expect((await post({ ...json, cookie: `access_token=${token}`, 'x-revoke-csrf': '1' })).status).toBe(200);
     // A bearer token is not sent by browsers on their own: no CSRF header needed.
