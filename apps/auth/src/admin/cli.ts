@@ -1,0 +1,118 @@
+import { parseArgs } from 'node:util';
+import { count, eq, gt, isNull, sql } from '@revoke/db';
+import { revocations, sessions, users } from '@revoke/db/auth';
+import { pino } from 'pino';
+import { buildDeps } from '../deps.ts';
+import { loadEnv } from '../env.ts';
+
+const USAGE = `Usage: pnpm --filter @revoke/auth-app admin <command> [options]
+
+Commands:
+  revoke-user <email>        revoke every token and session of a user (compromised account)
+  revoke-session <session>   revoke one session (its refresh token and live access tokens)
+  rotate-key [--publish-delay-sec N]
+                             publish a new signing key now; it signs after N seconds (default 60)
+  status                     live revocations by kind, relay lag, Redis epoch
+
+Uses the same environment as the auth app (DATABASE_URL, REDIS_URL, …).`;
+
+/** Operator commands. Each runs with the app's own dependencies, so it follows the same rules. */
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { 'publish-delay-sec': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, target] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  const env = loadEnv();
+  const deps = await buildDeps(env, pino({ level: 'warn' }));
+  try {
+    switch (command) {
+      case 'revoke-user': {
+        if (!target) throw new UsageError('revoke-user needs an e-mail');
+        const user = await deps.users.findByEmail(target.trim().toLowerCase());
+        if (!user) throw new UsageError(`no user with e-mail ${target}`);
+        const result = await deps.revoker.revokeUser({
+          userId: user.id,
+          reason: 'admin_revoke_user',
+          actor: 'admin:cli',
+        });
+        console.log(`revoked every token of ${user.email} (${result.sessions} sessions ended)`);
+        break;
+      }
+      case 'revoke-session': {
+        if (!target) throw new UsageError('revoke-session needs a session id');
+        const [session] = await deps.db
+          .select({ userId: sessions.userId })
+          .from(sessions)
+          .where(eq(sessions.id, target))
+          .catch(() => []);
+        if (!session) throw new UsageError(`no session ${target}`);
+        await deps.revoker.revokeSession({
+          sessionId: target,
+          userId: session.userId,
+          reason: 'admin_revoke_session',
+          actor: 'admin:cli',
+        });
+        console.log(`revoked session ${target}`);
+        break;
+      }
+      case 'rotate-key': {
+        const delay = Number(values['publish-delay-sec'] ?? 60);
+        if (!Number.isInteger(delay) || delay < 0)
+          throw new UsageError('--publish-delay-sec takes a whole number of seconds');
+        const kid = await deps.keys.rotate({ publishDelaySec: delay });
+        console.log(
+          `new signing key ${kid} published; it signs from ${new Date(Date.now() + delay * 1000).toISOString()}`,
+        );
+        break;
+      }
+      case 'status': {
+        const live = await deps.db
+          .select({ kind: revocations.kind, n: count() })
+          .from(revocations)
+          .where(gt(revocations.expiresAt, sql`now()`))
+          .groupBy(revocations.kind);
+        const [pending] = await deps.db
+          .select({ n: count() })
+          .from(revocations)
+          .where(isNull(revocations.relayedAt));
+        const [userCount] = await deps.db.select({ n: count() }).from(users);
+        const byKind = Object.fromEntries(live.map((row) => [row.kind, row.n]));
+        console.log(`users:                 ${userCount?.n ?? 0}`);
+        console.log(
+          `live revocations:      jti ${byKind.jti ?? 0}, sid ${byKind.sid ?? 0}, sub ${byKind.sub ?? 0}`,
+        );
+        console.log(`in Redis (index):      ${await deps.redis.zcard(`${env.REVOCATION_PREFIX}index`)}`);
+        console.log(
+          `relay:                 ${pending?.n ?? 0} pending, lag ${(await deps.relay.lagSeconds()).toFixed(1)} s`,
+        );
+        console.log(
+          `Redis epoch:           ${(await deps.writer.readEpoch()) ?? '(none: Redis lost its data)'}`,
+        );
+        break;
+      }
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+    return 0;
+  } finally {
+    await deps.close();
+  }
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    console.error(
+      error instanceof UsageError ? `admin: ${error.message}\n\n${USAGE}` : `admin: ${error.message}`,
+    );
+    process.exit(error instanceof UsageError ? 2 : 1);
+  },
+);

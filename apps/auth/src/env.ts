@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+/** A bounded whole number with a default. */
+const seconds = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+/**
+ * The auth app's configuration, validated once at start; nothing else reads `process.env`.
+ * Defaults run the stack on one machine with no configuration at all.
+ */
+export const envSchema = z
+  .object({
+    AUTH_PORT: port.default(4000),
+    AUTH_HOST: z.string().default('127.0.0.1'),
+    AUTH_URL: z.url().optional(),
+    /** Unset or empty: an embedded PGlite database under `AUTH_DATA_DIR`. */
+    DATABASE_URL: z
+      .string()
+      .optional()
+      .transform((url) => url || undefined),
+    AUTH_DATA_DIR: z.string().default('.data/auth'),
+    REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+    REVOCATION_PREFIX: z.string().default('revoke:'),
+    /** `aud` of every access token: the fleet of services that accept them. */
+    TOKEN_AUDIENCE: z.string().min(1).default('revoke'),
+    /** Access-token lifetime: short, since a token outlives nothing but its revocation (DESIGN §3). */
+    ACCESS_TOKEN_TTL_SEC: seconds(30, 3600, 900),
+    REFRESH_TOKEN_TTL_SEC: seconds(300, 90 * 24 * 3600, 30 * 24 * 3600),
+    /** Two tabs refreshing with the same token within this window is not reuse. */
+    REFRESH_REUSE_GRACE_SEC: seconds(0, 60, 5),
+    /** At least 1: a token issued right after "log out everywhere" carries an `iat` up to 1 s ahead. */
+    CLOCK_TOLERANCE_SEC: seconds(1, 60, 5),
+    /** Secret of the client allowed to call `/oauth/introspect` (HTTP Basic, client id `introspect`). Unset: introspection is refused. */
+    INTROSPECTION_SECRET: z.string().min(16).optional(),
+    /** Origin of the web client: the only one allowed by CORS and by the CSRF check. */
+    WEB_ORIGIN: z.url().default('http://127.0.0.1:5173'),
+    /** `Secure` cookies; default on unless the auth URL is plain-http localhost. */
+    COOKIE_SECURE: z.enum(['true', 'false']).optional(),
+    /** Failed logins allowed per account and IP within the window, then 429. */
+    LOGIN_MAX_FAILURES: seconds(1, 10_000, 10),
+    /** Login attempts allowed per IP within the window. */
+    LOGIN_MAX_PER_IP: seconds(1, 1_000_000, 100),
+    LOGIN_WINDOW_SEC: seconds(1, 86_400, 900),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .transform((env) => {
+    const url = env.AUTH_URL ?? `http://127.0.0.1:${env.AUTH_PORT}`;
+    const localHttp = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(url);
+    return {
+      ...env,
+      AUTH_URL: url,
+      /** `iss` of every access token. */
+      ISSUER: url,
+      COOKIE_SECURE: env.COOKIE_SECURE ? env.COOKIE_SECURE === 'true' : !localHttp,
+    };
+  });
+
+/** The validated configuration. */
+export type Env = z.infer<typeof envSchema>;
+
+/** Parses `source` (default `process.env`), exiting with one readable line per problem. */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  console.error(`auth: invalid configuration:\n${problems.join('\n')}`);
+  process.exit(1);
+}

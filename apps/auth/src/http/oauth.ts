@@ -1,0 +1,73 @@
+import { timingSafeEqual } from 'node:crypto';
+import { eq } from '@revoke/db';
+import { refreshTokens, sessions } from '@revoke/db/auth';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AuthDeps } from '../deps.ts';
+import { hashRefreshToken, looksLikeRefreshToken } from '../sessions/refresh-token.ts';
+
+/** The `token` parameter of a form or JSON body, if it is a string of sane size. */
+function tokenParam(request: FastifyRequest): string | undefined {
+  const body = request.body as Record<string, unknown> | undefined;
+  const token = body && typeof body === 'object' ? body.token : undefined;
+  return typeof token === 'string' && token.length > 0 && token.length <= 8192 ? token : undefined;
+}
+
+/** HTTP Basic credentials of the introspection client, compared in constant time. */
+function isIntrospectionClient(request: FastifyRequest, secret: string | undefined): boolean {
+  const header = request.headers.authorization;
+  if (!secret || !header?.startsWith('Basic ')) return false;
+  const expected = Buffer.from(`introspect:${secret}`);
+  const presented = Buffer.from(Buffer.from(header.slice(6), 'base64').toString('utf8'));
+  return presented.length === expected.length && timingSafeEqual(presented, expected);
+}
+
+/** `POST /oauth/revoke` (RFC 7009) and `POST /oauth/introspect` (RFC 7662). */
+export function registerOAuthRoutes(app: FastifyInstance, deps: AuthDeps): void {
+  // RFC 7009 §2.2: the answer is 200 whether or not the token was valid, so it reveals nothing.
+  app.post('/oauth/revoke', async (request, reply) => {
+    const token = tokenParam(request);
+    if (!token)
+      return reply.code(400).send({ error: 'invalid_request', error_description: 'token is required' });
+    if (looksLikeRefreshToken(token)) {
+      const [row] = await deps.db
+        .select({ sessionId: refreshTokens.sessionId, userId: sessions.userId })
+        .from(refreshTokens)
+        .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
+        .where(eq(refreshTokens.tokenHash, hashRefreshToken(token)));
+      if (row) await deps.revoker.revokeSession({ ...row, reason: 'oauth_revoke', actor: row.userId });
+    } else {
+      const claims = await deps.verifier.verify(token).catch(() => undefined);
+      if (claims) await deps.revoker.logout(claims, claims.sub);
+    }
+    return reply.code(200).send({});
+  });
+
+  app.post('/oauth/introspect', async (request, reply) => {
+    if (!isIntrospectionClient(request, deps.env.INTROSPECTION_SECRET)) {
+      return reply
+        .code(401)
+        .header('WWW-Authenticate', 'Basic realm="introspect"')
+        .send({ error: 'invalid_client' });
+    }
+    const token = tokenParam(request);
+    if (!token)
+      return reply.code(400).send({ error: 'invalid_request', error_description: 'token is required' });
+    try {
+      const claims = await deps.guard.authenticate(token);
+      return {
+        active: true,
+        token_type: 'Bearer',
+        sub: claims.sub,
+        sid: claims.sid,
+        jti: claims.jti,
+        iss: claims.iss,
+        aud: claims.aud,
+        iat: claims.iat,
+        exp: claims.exp,
+      };
+    } catch {
+      // Revoked, expired, forged or unknown: RFC 7662 says only that it is not active.
+      return { active: false };
+    }
+  });
+}

@@ -1,0 +1,202 @@
+import { startPrivateRedis, testPrefix } from '@revoke/auth/testing';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createLoginRateLimiter, type LoginAttempt, type LoginRateLimiterOptions } from './rate-limit.ts';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+let redis: Redis;
+const prefixes: string[] = [];
+
+beforeAll(() => {
+  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+});
+// Each test has its own prefix; only those keys are removed (SCAN, never KEYS or FLUSHALL).
+afterEach(async () => {
+  for (const prefix of prefixes.splice(0)) {
+    const keys = await scanKeys(prefix);
+    if (keys.length > 0) await redis.del(...keys);
+  }
+});
+afterAll(() => redis.quit());
+
+async function scanKeys(prefix: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    found.push(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  return found;
+}
+
+function limiterFor(options: Partial<LoginRateLimiterOptions> = {}) {
+  const prefix = testPrefix('login-limit');
+  prefixes.push(prefix);
+  return { prefix, limiter: createLoginRateLimiter({ redis, prefix, ...options }) };
+}
+
+async function fail(limiter: ReturnType<typeof createLoginRateLimiter>, attempt: LoginAttempt) {
+  const result = await limiter.check(attempt);
+  if (result.allowed) await limiter.recordFailure(attempt);
+  return result;
+}
+
+const alice: LoginAttempt = { ip: '203.0.113.7', email: 'alice@example.org' };
+
+describe('login rate limiting on Redis', () => {
+  it('blocks an account from one IP after N failures, with a Retry-After within the window', async () => {
+    const { limiter } = limiterFor({ perAccount: { points: 10, durationSec: 900 } });
+    for (let i = 0; i < 10; i++) expect(await fail(limiter, alice)).toEqual({ allowed: true });
+    const blocked = await limiter.check(alice);
+    expect(blocked.allowed).toBe(false);
+    if (!blocked.allowed) {
+      expect(blocked.retryAfterSec).toBeGreaterThan(0);
+      expect(blocked.retryAfterSec).toBeLessThanOrEqual(900);
+    }
+    // Per account AND IP: the same account from elsewhere, and another account from here, still work.
+    expect(await limiter.check({ ...alice, ip: '198.51.100.1' })).toEqual({ allowed: true });
+    expect(await limiter.check({ ...alice, email: 'bob@example.org' })).toEqual({ allowed: true });
+  });
+
+  it('a success resets the account counter', async () => {
+    const { limiter } = limiterFor({ perAccount: { points: 3, durationSec: 900 } });
+    await fail(limiter, alice);
+    await fail(limiter, alice);
+    expect(await limiter.check(alice)).toEqual({ allowed: true });
+    await limiter.recordSuccess(alice);
+    for (let i = 0; i < 3; i++) expect(await fail(limiter, alice)).toEqual({ allowed: true });
+    expect((await limiter.check(alice)).allowed).toBe(false);
+  });
+
+  it('limits attempts per IP, across accounts', async () => {
+    const { limiter } = limiterFor({ perIp: { points: 5, durationSec: 60 } });
+    for (let i = 0; i < 5; i++) {
+      expect(await limiter.check({ ip: alice.ip, email: `user${i}@example.org` })).toEqual({ allowed: true });
+    }
+    const blocked = await limiter.check({ ip: alice.ip, email: 'another@example.org' });
+    expect(blocked).toMatchObject({ allowed: false });
+    if (!blocked.allowed) expect(blocked.retryAfterSec).toBeGreaterThan(0);
+    // Another address in the same IPv6 /64 is the same client; another IPv4 address is not.
+    expect(await limiter.check({ ip: '198.51.100.1', email: 'x@example.org' })).toEqual({ allowed: true });
+  });
+
+  it('one IPv6 /64 is one client', async () => {
+    const { limiter } = limiterFor({ perIp: { points: 2, durationSec: 60 } });
+    await limiter.check({ ip: '2001:db8:1:2::1', email: 'a@example.org' });
+    await limiter.check({ ip: '2001:db8:1:2:ffff::9', email: 'b@example.org' });
+    expect((await limiter.check({ ip: '2001:db8:1:2:abcd::1', email: 'c@example.org' })).allowed).toBe(false);
+    expect((await limiter.check({ ip: '2001:db8:1:3::1', email: 'c@example.org' })).allowed).toBe(true);
+  });
+
+  it('concurrent guesses cannot all pass a check made before any failed', async () => {
+    const { limiter } = limiterFor({ perAccount: { points: 10, durationSec: 900 } });
+    const results = await Promise.all(Array.from({ length: 25 }, () => limiter.check(alice)));
+    expect(results.filter((result) => result.allowed)).toHaveLength(10);
+  });
+
+  it('keys live under the prefix, expire, and hold no e-mail or address', async () => {
+    const { prefix, limiter } = limiterFor();
+    await fail(limiter, alice);
+    const keys = await scanKeys(prefix);
+    expect(keys).toHaveLength(2);
+    for (const key of keys) {
+      expect(key).toMatch(new RegExp(`^${prefix}(ip|account):[A-Za-z0-9_-]{43}$`));
+      expect(key).not.toContain('alice');
+      expect(key).not.toContain('203.0.113.7');
+      const ttl = await redis.ttl(key);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(900);
+    }
+  });
+});
+
+describe('login rate limiting while Redis is unavailable', () => {
+  it('a client that is not connected: the in-memory insurance still limits logins', async () => {
+    // Nothing listens on port 1; lazyConnect leaves the client not ready, as during a reconnect.
+    const down = new Redis({
+      port: 1,
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    });
+    try {
+      const limiter = createLoginRateLimiter({
+        redis: down,
+        prefix: testPrefix('down'),
+        perAccount: { points: 3, durationSec: 60 },
+      });
+      for (let i = 0; i < 3; i++) expect(await fail(limiter, alice)).toEqual({ allowed: true });
+      const blocked = await limiter.check(alice);
+      expect(blocked.allowed).toBe(false);
+      if (!blocked.allowed) expect(blocked.retryAfterSec).toBeGreaterThan(0);
+      await limiter.recordSuccess(alice);
+      expect(await limiter.check(alice)).toEqual({ allowed: true });
+    } finally {
+      down.disconnect();
+    }
+  });
+
+  it('a frozen Redis: calls time out quickly and fall back to memory instead of hanging the login', async () => {
+    const server = await startPrivateRedis();
+    const client = new Redis(server.url, { maxRetriesPerRequest: 1 });
+    client.on('error', () => {});
+    try {
+      // Connected and ready first: this test is about a server that stops answering, not one not yet reached.
+      await client.ping();
+      const limiter = createLoginRateLimiter({
+        redis: client,
+        prefix: testPrefix('frozen'),
+        perAccount: { points: 2, durationSec: 60 },
+        redisTimeoutMs: 200,
+      });
+      expect(await limiter.check(alice)).toEqual({ allowed: true });
+      server.freeze();
+      // SIGSTOP lands asynchronously: commands sent at once may still be answered.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const started = performance.now();
+      // Redis counted one failure, memory starts from zero: two more pass, then memory blocks.
+      expect(await limiter.check(alice)).toEqual({ allowed: true });
+      expect(await limiter.check(alice)).toEqual({ allowed: true });
+      expect((await limiter.check(alice)).allowed).toBe(false);
+      const elapsed = performance.now() - started;
+      // Each call waited for the timeout (so Redis really was silent), not for a reconnect.
+      expect(elapsed).toBeGreaterThanOrEqual(3 * 200);
+      expect(elapsed).toBeLessThan(3_000);
+      await limiter.recordSuccess(alice);
+      expect(await limiter.check(alice)).toEqual({ allowed: true });
+    } finally {
+      server.thaw();
+      client.disconnect();
+      await server.stop();
+    }
+  });
+
+  it('an attempt that timed out and whose command failed later counts once, not twice', async () => {
+    const server = await startPrivateRedis();
+    // The command fails (commandTimeout) after the limiter already gave up on it (redisTimeoutMs).
+    const client = new Redis(server.url, { maxRetriesPerRequest: 1, commandTimeout: 300 });
+    client.on('error', () => {});
+    try {
+      await client.ping();
+      const limiter = createLoginRateLimiter({
+        redis: client,
+        prefix: testPrefix('late-failure'),
+        perAccount: { points: 2, durationSec: 60 },
+        redisTimeoutMs: 100,
+      });
+      server.freeze();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await limiter.check(alice)).toEqual({ allowed: true });
+      // Let the abandoned commands fail: they must not be counted again in memory.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await limiter.check(alice)).toEqual({ allowed: true });
+      expect((await limiter.check(alice)).allowed).toBe(false);
+    } finally {
+      server.thaw();
+      client.disconnect();
+      await server.stop();
+    }
+  });
+});

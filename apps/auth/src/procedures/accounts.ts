@@ -1,0 +1,59 @@
+import { TRPCError } from '@trpc/server';
+import { credentialsSchema, loginCredentialsSchema } from '../accounts/credentials-schema.ts';
+import { EmailTakenError } from '../accounts/users.ts';
+import { startSession } from '../sessions/session-store.ts';
+import { protectedProcedure, publicProcedure } from '../trpc.ts';
+import { issueTokens } from './issue-tokens.ts';
+
+/** Same answer for an unknown e-mail and a wrong password, so the login form reveals no accounts. */
+const INVALID_CREDENTIALS = 'Invalid e-mail or password';
+
+export const register = publicProcedure.input(credentialsSchema).mutation(async ({ ctx, input }) => {
+  const passwordHash = await ctx.deps.passwords.hash(input.password);
+  try {
+    const user = await ctx.deps.users.create({ email: input.email, passwordHash });
+    return { user: { id: user.id, email: user.email } };
+  } catch (error) {
+    if (error instanceof EmailTakenError) {
+      throw new TRPCError({ code: 'CONFLICT', message: 'An account with this e-mail already exists' });
+    }
+    throw error;
+  }
+});
+
+export const login = publicProcedure.input(loginCredentialsSchema).mutation(async ({ ctx, input }) => {
+  const { users, rateLimiter, metrics, db, env } = ctx.deps;
+  const attempt = { ip: ctx.req.ip, email: input.email };
+  const verdict = await rateLimiter.check(attempt);
+  if (!verdict.allowed) {
+    metrics.login('rate_limited');
+    ctx.res.header('Retry-After', String(verdict.retryAfterSec));
+    throw new TRPCError({
+      code: 'TOO_MANY_REQUESTS',
+      message: `Too many attempts; retry in ${verdict.retryAfterSec} s`,
+    });
+  }
+  const user = await users.findByEmail(input.email);
+  // Always verifies (a dummy hash for an unknown user), so both failures take about as long.
+  const valid = await ctx.deps.passwords.verify(user?.passwordHash, input.password);
+  if (!user || !valid) {
+    await rateLimiter.recordFailure(attempt);
+    metrics.login('invalid_credentials');
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: INVALID_CREDENTIALS });
+  }
+  await rateLimiter.recordSuccess(attempt);
+  const session = await startSession(db, {
+    userId: user.id,
+    userAgent: ctx.req.headers['user-agent'],
+    ip: ctx.req.ip,
+    refreshTtlSec: env.REFRESH_TOKEN_TTL_SEC,
+  });
+  metrics.login('ok');
+  return issueTokens(ctx, { user, sessionId: session.sessionId, refreshToken: session.refreshToken });
+});
+
+export const me = protectedProcedure.query(async ({ ctx }) => {
+  const user = await ctx.deps.users.findById(ctx.user.sub);
+  if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'This account no longer exists' });
+  return { id: user.id, email: user.email };
+});

@@ -1,0 +1,64 @@
+import { AuthError, isAuthError } from '@revoke/auth';
+import { assertCsrf, toTRPCError } from '@revoke/auth/trpc';
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { clearTokenCookies } from '../http/cookies.ts';
+import { listSessions } from '../sessions/session-store.ts';
+import { protectedProcedure, publicProcedure } from '../trpc.ts';
+
+/**
+ * Revokes the presented access token and its session. Not a `protectedProcedure`: a token that is
+ * already revoked must still be accepted here, so that logging out twice is not an error. The
+ * signature and claims are still fully verified, so a forged token carrying someone's `jti` revokes nothing.
+ */
+export const logout = publicProcedure.mutation(async ({ ctx }) => {
+  const { credential } = ctx.auth;
+  if ('error' in credential) throw toTRPCError(credential.error);
+  if (!credential.token) throw toTRPCError(new AuthError('TOKEN_MISSING'));
+  assertCsrf(ctx.auth, 'mutation');
+  let claims: Awaited<ReturnType<typeof ctx.deps.verifier.verify>>;
+  try {
+    claims = await ctx.deps.verifier.verify(credential.token);
+  } catch (error) {
+    throw toTRPCError(isAuthError(error) ? error : new AuthError('TOKEN_INVALID', { cause: error }));
+  }
+  await ctx.deps.revoker.logout(claims, claims.sub);
+  clearTokenCookies(ctx.res, ctx.deps.env.COOKIE_SECURE);
+  return { ok: true as const };
+});
+
+export const logoutAll = protectedProcedure.mutation(async ({ ctx }) => {
+  const { sessions } = await ctx.deps.revoker.revokeUser({
+    userId: ctx.user.sub,
+    reason: 'logout_all',
+    actor: ctx.user.sub,
+  });
+  clearTokenCookies(ctx.res, ctx.deps.env.COOKIE_SECURE);
+  return { ok: true as const, sessions };
+});
+
+export const sessions = protectedProcedure.query(async ({ ctx }) => {
+  const rows = await listSessions(ctx.deps.db, ctx.user.sub);
+  return rows.map((row) => ({
+    id: row.id,
+    createdAt: row.createdAt.toISOString(),
+    lastSeenAt: row.lastSeenAt.toISOString(),
+    userAgent: row.userAgent,
+    current: row.id === ctx.user.sid,
+  }));
+});
+
+export const revokeSession = protectedProcedure
+  .input(z.object({ sessionId: z.uuid() }).strict())
+  .mutation(async ({ ctx, input }) => {
+    const found = await ctx.deps.revoker.revokeSession({
+      sessionId: input.sessionId,
+      userId: ctx.user.sub,
+      reason: 'revoked_by_user',
+      actor: ctx.user.sub,
+    });
+    // Someone else's session is reported exactly like a missing one.
+    if (!found) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such session' });
+    if (input.sessionId === ctx.user.sid) clearTokenCookies(ctx.res, ctx.deps.env.COOKIE_SECURE);
+    return { ok: true as const };
+  });

@@ -1,0 +1,50 @@
+import { AuthError } from '@revoke/auth';
+import { assertCsrf, toTRPCError } from '@revoke/auth/trpc';
+import { z } from 'zod';
+import { REFRESH_TOKEN_COOKIE } from '../http/cookies.ts';
+import { looksLikeRefreshToken } from '../sessions/refresh-token.ts';
+import { rotateRefreshToken } from '../sessions/rotate-refresh-token.ts';
+import { publicProcedure } from '../trpc.ts';
+import { issueTokens } from './issue-tokens.ts';
+
+const refreshInput = z
+  .object({ refreshToken: z.string().max(256).optional() })
+  .strict()
+  .optional();
+
+export const refresh = publicProcedure.input(refreshInput).mutation(async ({ ctx, input }) => {
+  const { db, env, revoker, users } = ctx.deps;
+  const fromCookie = ctx.req.cookies[REFRESH_TOKEN_COOKIE];
+  const token = input?.refreshToken ?? fromCookie;
+  if (!token)
+    throw toTRPCError(new AuthError('TOKEN_MISSING', { message: 'No refresh token was presented' }));
+  if (!input?.refreshToken) assertCsrf({ ...ctx.auth, credential: { token, source: 'cookie' } }, 'mutation');
+  if (!looksLikeRefreshToken(token)) throw toTRPCError(new AuthError('TOKEN_INVALID'));
+
+  const result = await rotateRefreshToken(db, token, {
+    refreshTtlSec: env.REFRESH_TOKEN_TTL_SEC,
+    graceSec: env.REFRESH_REUSE_GRACE_SEC,
+  });
+  if (!result.ok) {
+    if (result.reason === 'reused') {
+      // A rotated token came back: it was copied. End the session and its live access tokens.
+      await revoker.revokeSession({
+        sessionId: result.sessionId,
+        userId: result.userId,
+        reason: 'refresh_token_reuse',
+        actor: 'system',
+      });
+      ctx.deps.logger.warn({ sid: result.sessionId }, 'refresh token reuse: session revoked');
+    }
+    const code =
+      result.reason === 'expired'
+        ? 'TOKEN_EXPIRED'
+        : result.reason === 'invalid'
+          ? 'TOKEN_INVALID'
+          : 'TOKEN_REVOKED';
+    throw toTRPCError(new AuthError(code));
+  }
+  const user = await users.findById(result.userId);
+  if (!user) throw toTRPCError(new AuthError('TOKEN_REVOKED'));
+  return issueTokens(ctx, { user, sessionId: result.sessionId, refreshToken: result.refreshToken });
+});

@@ -1,0 +1,84 @@
+import { RevocationFeed } from '@revoke/auth';
+import { type PrivateRedis, startPrivateRedis } from '@revoke/auth/testing';
+import { count, isNull } from '@revoke/db';
+import { revocations } from '@revoke/db/auth';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, signUpAndLogIn, startTestAuthApp, type TestAuthApp } from './testing/test-app.ts';
+
+let redis: PrivateRedis;
+let app: TestAuthApp;
+/** Another service's view: a feed of its own on the same Redis. */
+let otherService: RevocationFeed;
+
+beforeAll(async () => {
+  redis = await startPrivateRedis();
+  app = await startTestAuthApp({ REDIS_URL: redis.url });
+  otherService = new RevocationFeed({
+    redisUrl: redis.url,
+    prefix: app.deps.env.REVOCATION_PREFIX,
+    heartbeatMs: 200,
+  });
+  await otherService.start();
+});
+afterAll(async () => {
+  await otherService.close();
+  await app.close();
+  await redis.stop();
+});
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const unrelayed = async () =>
+  (await app.deps.db.select({ n: count() }).from(revocations).where(isNull(revocations.relayedAt)))[0]!.n;
+
+describe('Redis faults', () => {
+  it('Redis restarted empty: revocations are re-seeded from Postgres and still enforced everywhere', async () => {
+    const { accessToken } = await signUpAndLogIn(app);
+    const claims = await app.deps.guard.authenticate(accessToken);
+    await app.mutate('auth.logout', undefined, bearer(accessToken));
+    await eventually(async () => otherService.cache.isRevoked(claims));
+
+    await redis.restart();
+    // The guardian notices (epoch gone, run_id changed) and writes every live revocation back.
+    await eventually(
+      async () =>
+        (await app.deps.redis.exists(`${app.deps.env.REVOCATION_PREFIX}jti:${claims.jti}`).catch(() => 0)) ===
+        1,
+      10_000,
+    );
+    expect(app.deps.guardian.reseeds).toBeGreaterThanOrEqual(1);
+    // A service that starts only now, with an empty cache, loads it from the snapshot.
+    const lateService = new RevocationFeed({ redisUrl: redis.url, prefix: app.deps.env.REVOCATION_PREFIX });
+    await lateService.start();
+    expect(lateService.cache.isRevoked(claims)).toBe(true);
+    await lateService.close();
+    await eventually(
+      async () =>
+        (await app.query('auth.me', bearer(accessToken))).body?.error?.data?.reason === 'TOKEN_REVOKED',
+      10_000,
+    );
+  });
+
+  it('Redis down during logout: the logout is kept, and relayed when Redis returns', async () => {
+    const { accessToken } = await signUpAndLogIn(app);
+    const claims = await app.deps.guard.authenticate(accessToken);
+    await redis.stop();
+    try {
+      const logout = await app.mutate('auth.logout', undefined, bearer(accessToken));
+      expect(logout.status).toBe(200);
+      expect(await unrelayed()).toBeGreaterThan(0);
+      // Meanwhile the app refuses what it cannot vouch for, rather than accept a logged-out token.
+      await eventually(async () => (await app.query('auth.me', bearer(accessToken))).status !== 200, 10_000);
+      const me = await app.query('auth.me', bearer(accessToken));
+      expect([401, 503]).toContain(me.status);
+    } finally {
+      await redis.restart();
+    }
+    await eventually(async () => (await unrelayed()) === 0, 10_000);
+    await eventually(async () => otherService.cache.isRevoked(claims), 10_000);
+    await eventually(
+      async () =>
+        (await app.query('auth.me', bearer(accessToken))).body?.error?.data?.reason === 'TOKEN_REVOKED',
+      10_000,
+    );
+  });
+});

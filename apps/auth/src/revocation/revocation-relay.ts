@@ -1,0 +1,130 @@
+import type { Logger, RevocationWriter } from '@revoke/auth';
+import { and, asc, eq, gt, isNull, lt, min, sql } from '@revoke/db';
+import { type AuthDb, revocations } from '@revoke/db/auth';
+import { entryOf } from './record-revocations.ts';
+
+export interface RevocationRelayOptions {
+  db: AuthDb;
+  writer: RevocationWriter;
+  logger: Logger;
+  /** How often pending rows are retried (default 1000 ms). */
+  intervalMs?: number;
+  /** Rows per Redis round (default 500). */
+  batchSize?: number;
+  /** Called with the number of rows delivered, for metrics. */
+  onDelivered?: (count: number) => void;
+}
+
+/**
+ * Delivers committed revocations from Postgres (the outbox: rows with `relayed_at IS NULL`) to Redis
+ * through the shared writer, and retries until it succeeds: a logout committed while Redis is down is
+ * announced once Redis is back. Delivery is at least once; the writer is idempotent, so a crash between
+ * the Redis write and the `relayed_at` stamp only repeats a write.
+ */
+export class RevocationRelay {
+  readonly #options: Required<Omit<RevocationRelayOptions, 'onDelivered'>> &
+    Pick<RevocationRelayOptions, 'onDelivered'>;
+  #timer: NodeJS.Timeout | undefined;
+  /** One delivery at a time in this process; a request arriving meanwhile waits for the next round. */
+  #running: Promise<number> | undefined;
+  #again = false;
+  #lastError: string | undefined;
+
+  constructor(options: RevocationRelayOptions) {
+    this.#options = { intervalMs: 1000, batchSize: 500, ...options };
+  }
+
+  start(): void {
+    this.#timer ??= setInterval(() => void this.deliver().catch(() => {}), this.#options.intervalMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /**
+   * Delivers every pending row now; resolves to how many were delivered, rejects when Redis refused.
+   * Concurrent calls share rounds, and a call made during a round gets a further round, so the rows
+   * its caller just committed are included.
+   */
+  deliver(): Promise<number> {
+    if (this.#running) {
+      this.#again = true;
+      return this.#running.then(() => this.deliver());
+    }
+    this.#running = this.#deliverAll().finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  /** Age in seconds of the oldest row not yet in Redis (0 when caught up). */
+  async lagSeconds(): Promise<number> {
+    const [row] = await this.#options.db
+      .select({ oldest: min(revocations.createdAt) })
+      .from(revocations)
+      .where(isNull(revocations.relayedAt));
+    return row?.oldest ? Math.max(0, (Date.now() - new Date(row.oldest).getTime()) / 1000) : 0;
+  }
+
+  /** The last delivery error, if the last round failed. */
+  get lastError(): string | undefined {
+    return this.#lastError;
+  }
+
+  async #deliverAll(): Promise<number> {
+    const { db, writer, batchSize, logger } = this.#options;
+    let delivered = 0;
+    try {
+      do {
+        this.#again = false;
+        for (;;) {
+          const rows = await db
+            .select()
+            .from(revocations)
+            .where(
+              and(isNull(revocations.relayedAt), gt(revocations.expiresAt, sql`now() - interval '1 minute'`)),
+            )
+            .orderBy(asc(revocations.id))
+            .limit(batchSize);
+          if (rows.length === 0) break;
+          for (const row of rows) {
+            await writer.write(entryOf(row));
+            // Stamped only if unchanged since read: a merge that moved it forward meanwhile re-queued it.
+            await db
+              .update(revocations)
+              .set({ relayedAt: sql`now()` })
+              .where(
+                and(
+                  eq(revocations.id, row.id),
+                  eq(revocations.expiresAt, row.expiresAt),
+                  row.notBefore ? eq(revocations.notBefore, row.notBefore) : isNull(revocations.notBefore),
+                ),
+              );
+          }
+          delivered += rows.length;
+          if (rows.length < batchSize) break;
+        }
+      } while (this.#again);
+      // Long-expired rows match no live token; stamped so they leave the outbox index.
+      await db
+        .update(revocations)
+        .set({ relayedAt: sql`now()` })
+        .where(
+          and(isNull(revocations.relayedAt), lt(revocations.expiresAt, sql`now() - interval '1 minute'`)),
+        );
+      if (this.#lastError)
+        logger.info({ delivered }, 'relay: Redis reachable again; pending revocations delivered');
+      this.#lastError = undefined;
+      if (delivered > 0) this.#options.onDelivered?.(delivered);
+      return delivered;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (this.#lastError !== message) logger.warn({ err: message }, 'relay: delivery failed; will retry');
+      this.#lastError = message;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,159 @@
+import type { AccessClaims, Logger } from '@revoke/auth';
+import { and, eq, isNull, sql } from '@revoke/db';
+import { type AuthDb, auditLog, sessions, users } from '@revoke/db/auth';
+import { recordRevocations } from './record-revocations.ts';
+import type { RevocationRelay } from './revocation-relay.ts';
+
+export interface RevokerOptions {
+  db: AuthDb;
+  relay: RevocationRelay;
+  logger: Logger;
+  /** Access-token lifetime: how long a session's or user's revocation must outlive its last token. */
+  accessTtlSec: number;
+  /** How long a request waits for Redis to take the revocation before answering anyway (default 1000 ms). */
+  publishWaitMs?: number;
+  /** Called once per committed revocation, by kind (metrics). */
+  onRevoked?: (kind: 'jti' | 'sid' | 'sub') => void;
+}
+
+/**
+ * Every way of revoking, each as one Postgres transaction (revocation rows, session state, audit)
+ * followed by a bounded wait for the relay to publish. A revocation counts once its transaction
+ * commits; when Redis is down the call still succeeds and the relay delivers it later.
+ */
+export function createRevoker(options: RevokerOptions) {
+  const { db, relay, accessTtlSec } = options;
+  const publishWaitMs = options.publishWaitMs ?? 1000;
+  const sessionRevocationExpiry = () => new Date(Date.now() + (accessTtlSec + 1) * 1000);
+
+  /** After the commit: try to publish now, but never fail or hang the caller over Redis. */
+  async function publish(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), publishWaitMs);
+    });
+    const delivered = relay.deliver().then(
+      () => true,
+      () => false,
+    );
+    const published = await Promise.race([delivered, timeout]);
+    clearTimeout(timer);
+    return published;
+  }
+
+  type Tx = Parameters<Parameters<AuthDb['transaction']>[0]>[0];
+  async function endSessions(tx: Tx, where: ReturnType<typeof eq>, reason: string): Promise<string[]> {
+    const ended = await tx
+      .update(sessions)
+      .set({ revokedAt: sql`now()`, revokedReason: reason })
+      .where(and(where, isNull(sessions.revokedAt)))
+      .returning({ id: sessions.id });
+    return ended.map((row) => row.id);
+  }
+
+  return {
+    /** Logout: this access token (`jti`) and its session (`sid`, so its refresh token dies too). Idempotent. */
+    async logout(claims: AccessClaims, actor: string): Promise<{ published: boolean }> {
+      await db.transaction(async (tx) => {
+        await recordRevocations(tx, [
+          {
+            kind: 'jti',
+            subject: claims.jti,
+            expiresAt: new Date(claims.exp * 1000),
+            reason: 'logout',
+            actor,
+          },
+          { kind: 'sid', subject: claims.sid, expiresAt: sessionRevocationExpiry(), reason: 'logout', actor },
+        ]);
+        await endSessions(tx, eq(sessions.id, claims.sid), 'logout');
+        await tx
+          .insert(auditLog)
+          .values({ actor, action: 'logout', target: claims.sid, detail: { jti: claims.jti } });
+      });
+      options.onRevoked?.('jti');
+      options.onRevoked?.('sid');
+      return { published: await publish() };
+    },
+
+    /** Ends one session (revoke a device, refresh-token reuse). Returns false when it is not the user's. */
+    async revokeSession(input: {
+      sessionId: string;
+      userId: string;
+      reason: string;
+      actor: string;
+    }): Promise<boolean> {
+      const found = await db.transaction(async (tx) => {
+        const [session] = await tx
+          .select({ id: sessions.id })
+          .from(sessions)
+          .where(and(eq(sessions.id, input.sessionId), eq(sessions.userId, input.userId)));
+        if (!session) return false;
+        await recordRevocations(tx, [
+          {
+            kind: 'sid',
+            subject: input.sessionId,
+            expiresAt: sessionRevocationExpiry(),
+            reason: input.reason,
+            actor: input.actor,
+          },
+        ]);
+        await endSessions(tx, eq(sessions.id, input.sessionId), input.reason);
+        await tx.insert(auditLog).values({
+          actor: input.actor,
+          action: 'revoke_session',
+          target: input.sessionId,
+          detail: { reason: input.reason },
+        });
+        return true;
+      });
+      if (found) {
+        options.onRevoked?.('sid');
+        await publish();
+      }
+      return found;
+    },
+
+    /**
+     * Log out everywhere: every token of the user issued before now (`sub` not-before) and every
+     * session. The not-before is the next whole second, so a token issued earlier in this second
+     * is revoked too; new tokens are issued with `iat` no earlier than it.
+     */
+    async revokeUser(input: {
+      userId: string;
+      reason: string;
+      actor: string;
+    }): Promise<{ sessions: number }> {
+      const notBefore = new Date((Math.floor(Date.now() / 1000) + 1) * 1000);
+      const ended = await db.transaction(async (tx) => {
+        await tx
+          .update(users)
+          .set({ notBefore: sql`greatest(${users.notBefore}, ${notBefore.toISOString()}::timestamptz)` })
+          .where(eq(users.id, input.userId));
+        await recordRevocations(tx, [
+          {
+            kind: 'sub',
+            subject: input.userId,
+            notBefore,
+            expiresAt: new Date(notBefore.getTime() + accessTtlSec * 1000),
+            reason: input.reason,
+            actor: input.actor,
+          },
+        ]);
+        const ids = await endSessions(tx, eq(sessions.userId, input.userId), input.reason);
+        await tx.insert(auditLog).values({
+          actor: input.actor,
+          action: 'revoke_user',
+          target: input.userId,
+          detail: { reason: input.reason, sessions: ids.length },
+        });
+        return ids.length;
+      });
+      options.onRevoked?.('sub');
+      await publish();
+      return { sessions: ended };
+    },
+  };
+}
+
+/** The revocation operations of the auth app. */
+export type Revoker = ReturnType<typeof createRevoker>;

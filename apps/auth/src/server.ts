@@ -1,0 +1,53 @@
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
+import formbody from '@fastify/formbody';
+import { CSRF_HEADER } from '@revoke/auth/trpc';
+import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { AuthDeps } from './deps.ts';
+import { registerHealthRoutes } from './http/health.ts';
+import { registerOAuthRoutes } from './http/oauth.ts';
+import { type AuthRouter, appRouter } from './router.ts';
+import { createAppContext } from './trpc.ts';
+
+/** Bodies are small JSON or forms; anything larger is refused with 413 before it is parsed. */
+const BODY_LIMIT_BYTES = 16 * 1024;
+
+/** The auth app's HTTP server, not yet listening (tests call `listen({ port: 0 })`). */
+export async function createServer(deps: AuthDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT_BYTES,
+  });
+  await app.register(cookie);
+  await app.register(formbody);
+  await app.register(cors, {
+    origin: [deps.env.WEB_ORIGIN],
+    credentials: true,
+    allowedHeaders: ['content-type', 'authorization', CSRF_HEADER],
+  });
+  await app.register(fastifyTRPCPlugin, {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: appRouter,
+      createContext: ({ req, res }) => createAppContext(deps, req, res),
+      onError({ error, path }) {
+        if (error.code === 'INTERNAL_SERVER_ERROR')
+          deps.logger.error({ err: error.cause ?? error, path }, 'trpc: internal error');
+      },
+    } satisfies FastifyTRPCPluginOptions<AuthRouter>['trpcOptions'],
+  });
+  app.get('/.well-known/jwks.json', async (_request, reply) =>
+    reply.header('cache-control', 'public, max-age=60').send(deps.keys.jwks()),
+  );
+  registerHealthRoutes(app, deps);
+  registerOAuthRoutes(app, deps);
+  // Fastify's own errors (bad JSON, body too large, unsupported type) keep their 4xx; nothing leaks a stack.
+  app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) deps.logger.error({ err: error }, 'http: internal error');
+    return reply.code(status).send({ error: status === 500 ? 'Internal server error' : error.message });
+  });
+  return app;
+}

@@ -1,0 +1,51 @@
+import { and, desc, eq, isNull } from '@revoke/db';
+import { type AuthDb, refreshTokens, sessions } from '@revoke/db/auth';
+import { hashRefreshToken, newRefreshToken } from './refresh-token.ts';
+
+/** A database or an open transaction. */
+export type Tx = Parameters<Parameters<AuthDb['transaction']>[0]>[0] | AuthDb;
+
+/** Starts a session (one device) and its first refresh token. */
+export async function startSession(
+  tx: Tx,
+  input: { userId: string; userAgent: string | undefined; ip: string | undefined; refreshTtlSec: number },
+): Promise<{ sessionId: string; refreshToken: string }> {
+  const [session] = await tx
+    .insert(sessions)
+    .values({ userId: input.userId, userAgent: input.userAgent?.slice(0, 512) ?? null, ip: input.ip ?? null })
+    .returning({ id: sessions.id });
+  const refreshToken = await addRefreshToken(tx, session!.id, input.refreshTtlSec);
+  return { sessionId: session!.id, refreshToken: refreshToken.token };
+}
+
+/** A new refresh token in a session's family. */
+export async function addRefreshToken(
+  tx: Tx,
+  sessionId: string,
+  ttlSec: number,
+): Promise<{ id: string; token: string }> {
+  const token = newRefreshToken();
+  const [row] = await tx
+    .insert(refreshTokens)
+    .values({
+      sessionId,
+      tokenHash: hashRefreshToken(token),
+      expiresAt: new Date(Date.now() + ttlSec * 1000),
+    })
+    .returning({ id: refreshTokens.id });
+  return { id: row!.id, token };
+}
+
+/** The live sessions of a user, most recently used first. */
+export async function listSessions(db: AuthDb, userId: string) {
+  return db
+    .select({
+      id: sessions.id,
+      createdAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+      userAgent: sessions.userAgent,
+    })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+    .orderBy(desc(sessions.lastSeenAt));
+}

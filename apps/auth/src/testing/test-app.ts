@@ -1,0 +1,119 @@
+import type { AddressInfo } from 'node:net';
+import { testPrefix } from '@revoke/auth/testing';
+import { createTestDb, type TestDb } from '@revoke/db/testing';
+import type { FastifyInstance } from 'fastify';
+import { type AuthDeps, buildDeps } from '../deps.ts';
+import { envSchema } from '../env.ts';
+import { createServer } from '../server.ts';
+
+export const TEST_INTROSPECTION_SECRET = 'test-introspection-secret';
+
+/** A running auth app on port 0 with its own database and key prefix, and helpers to call it. */
+export interface TestAuthApp {
+  url: string;
+  deps: AuthDeps;
+  app: FastifyInstance;
+  db: TestDb<'auth'>;
+  /** POSTs a tRPC mutation; returns status, parsed body and the response headers. */
+  mutate(path: string, input?: unknown, headers?: Record<string, string>): Promise<TrpcResponse>;
+  /** GETs a tRPC query. */
+  query(path: string, headers?: Record<string, string>): Promise<TrpcResponse>;
+  close(): Promise<void>;
+}
+
+export interface TrpcResponse {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON
+  body: any;
+  headers: Headers;
+  text: string;
+}
+
+/**
+ * Starts the auth app as `index.ts` does, but on port 0, against a throwaway Postgres database
+ * (or PGlite when `env.DATABASE_URL` is ''), a unique Redis key prefix, and silent logs.
+ */
+export async function startTestAuthApp(env: Record<string, string> = {}): Promise<TestAuthApp> {
+  const db = await createTestDb('auth');
+  const parsed = envSchema.parse({
+    DATABASE_URL: db.url,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REVOCATION_PREFIX: testPrefix('authapp'),
+    LOG_LEVEL: 'silent',
+    INTROSPECTION_SECRET: TEST_INTROSPECTION_SECRET,
+    ...env,
+  });
+  const deps = await buildDeps(parsed).catch(async (error: unknown) => {
+    await db.close();
+    throw error;
+  });
+  const app = await createServer(deps);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+
+  async function send(path: string, init: RequestInit): Promise<TrpcResponse> {
+    const response = await fetch(`${url}/trpc/${path}`, init);
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+    return { status: response.status, body, headers: response.headers, text };
+  }
+
+  return {
+    url,
+    deps,
+    app,
+    db,
+    mutate: (path, input, headers = {}) =>
+      send(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: input === undefined ? undefined : JSON.stringify(input),
+      }),
+    query: (path, headers = {}) => send(path, { headers }),
+    async close() {
+      await app.close();
+      await deps.close();
+      await db.close();
+    },
+  };
+}
+
+/** A unique e-mail and a valid password. */
+export function newCredentials(label = 'user'): { email: string; password: string } {
+  return {
+    email: `${label}-${Math.random().toString(36).slice(2)}@example.com`,
+    password: 'correct horse battery staple',
+  };
+}
+
+/** Registers and logs in; returns the login result. */
+export async function signUpAndLogIn(
+  app: TestAuthApp,
+  credentials = newCredentials(),
+  headers: Record<string, string> = {},
+) {
+  const registered = await app.mutate('auth.register', credentials);
+  if (registered.status !== 200) throw new Error(`register failed: ${registered.text}`);
+  const login = await app.mutate('auth.login', credentials, headers);
+  if (login.status !== 200) throw new Error(`login failed: ${login.text}`);
+  return {
+    credentials,
+    ...(login.body.result.data as { accessToken: string; refreshToken: string; user: { id: string } }),
+    headers: login.headers,
+  };
+}
+
+/** Waits until `check` passes, polling every 5 ms (revocation arrives in one pub/sub hop). */
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 1000): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    if (await check()) return Date.now() - started;
+    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
