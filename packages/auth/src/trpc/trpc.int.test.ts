@@ -137,7 +137,7 @@ describe('tRPC glue over HTTP (shared Redis)', () => {
 
   it('refuses cookie-authenticated mutations without the CSRF header, including cross-site form posts', async () => {
     const token = await signer.sign({ sub: 'carol' });
-    const post = (headers: Record<string, string>, body: BodyInit = '{}') =>
+    const post = (headers: Record<string, string>, body: string | FormData = '{}') =>
       fetch(`${service.url}/touch`, { method: 'POST', headers, body });
     const json = { 'content-type': 'application/json' };
     expect((await post({ ...json, cookie: `access_token=${token}` })).status).toBe(403);
