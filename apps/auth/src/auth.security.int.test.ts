@@ -28,8 +28,10 @@ describe('hostile register and login bodies: a clear 4xx, nothing written, never
     ['an extra key', { ...valid, admin: true }, 400],
     ['no password', { email: valid.email }, 400],
     ['a null body', null, 400],
-  ])('register with %s', async (_, body, status) => {
+  ])('register and login with %s', async (_, body, status) => {
     const before = await rowCounts();
+    const login = await app.mutate('auth.login', body);
+    expect(login.status).toBe(status);
     const response = await app.mutate('auth.register', body);
     expect(response.status).toBe(status);
     expect(response.text).not.toMatch(/stack|node_modules|\.ts:\d/);

@@ -65,6 +65,26 @@ describe('operational endpoints', () => {
   });
 });
 
+describe('CORS', () => {
+  it('allows the web client origin with credentials, and no other origin', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${app.url}/trpc/auth.logout`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type,x-revoke-csrf',
+        },
+      });
+    const allowed = await preflight(app.deps.env.WEB_ORIGIN);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(app.deps.env.WEB_ORIGIN);
+    expect(allowed.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(allowed.headers.get('access-control-allow-headers')).toContain('x-revoke-csrf');
+    const refused = await preflight('https://evil.example');
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
 describe('POST /oauth/introspect (RFC 7662)', () => {
   it('requires the client secret', async () => {
     const { accessToken } = await signUpAndLogIn(app);
