@@ -1,23 +1,21 @@
 import type { AccessClaims, RevocationKind } from '../claims.ts';
+import { CompactIdSet } from './compact-id-set.ts';
 import type { RevocationEntry } from './entry.ts';
 
 /**
  * Every live revoked entry, in memory. `isRevoked` is what every request pays for, so it is
- * synchronous and allocation-free: three `Map` look-ups on strings the claims already hold.
+ * synchronous and allocation-free: two look-ups in compact id sets and one `Map` look-up.
  *
  * Entries are merged monotonically (a later expiry or a later not-before wins), so applying the
  * same entry twice, or a snapshot and an event in either order, gives the same state.
  */
 export class RevocationCache {
-  readonly #expiry: Record<RevocationKind, Map<string, number>> = {
-    jti: new Map(),
-    sid: new Map(),
-    sub: new Map(),
-  };
+  readonly #jti = new CompactIdSet();
+  readonly #sid = new CompactIdSet();
   /** User id → not-before (seconds): tokens of that user issued earlier are revoked. */
   readonly #notBefore = new Map<string, number>();
-  /** Expiry second → entries that may expire then; swept in order instead of scanning every entry. */
-  readonly #buckets = new Map<number, { kind: RevocationKind; id: string }[]>();
+  /** User id → when its not-before may be forgotten. Few entries: one per "log out everywhere". */
+  readonly #subExpiry = new Map<string, number>();
   #sweptUpTo: number;
 
   constructor(nowSec: number = Math.floor(Date.now() / 1000)) {
@@ -28,19 +26,17 @@ export class RevocationCache {
   add(entry: RevocationEntry): boolean {
     // Already expired: it can only match tokens nobody accepts any more.
     if (entry.exp <= this.#sweptUpTo) return false;
-    const expiries = this.#expiry[entry.kind];
-    const previousExp = expiries.get(entry.id);
+    if (entry.kind === 'jti') return this.#jti.add(entry.id, entry.exp);
+    if (entry.kind === 'sid') return this.#sid.add(entry.id, entry.exp);
     let changed = false;
-    if (entry.kind === 'sub') {
-      const previous = this.#notBefore.get(entry.id);
-      if (previous === undefined || entry.notBefore > previous) {
-        this.#notBefore.set(entry.id, entry.notBefore);
-        changed = true;
-      }
+    const notBefore = this.#notBefore.get(entry.id);
+    if (notBefore === undefined || entry.notBefore > notBefore) {
+      this.#notBefore.set(entry.id, entry.notBefore);
+      changed = true;
     }
-    if (previousExp === undefined || entry.exp > previousExp) {
-      expiries.set(entry.id, entry.exp);
-      this.#schedule(entry.kind, entry.id, entry.exp);
+    const exp = this.#subExpiry.get(entry.id);
+    if (exp === undefined || entry.exp > exp) {
+      this.#subExpiry.set(entry.id, entry.exp);
       changed = true;
     }
     return changed;
@@ -48,46 +44,35 @@ export class RevocationCache {
 
   /** True when a cached entry revokes these claims. */
   isRevoked(claims: AccessClaims): boolean {
-    if (this.#expiry.jti.has(claims.jti) || this.#expiry.sid.has(claims.sid)) return true;
+    if (this.#jti.has(claims.jti) || this.#sid.has(claims.sid)) return true;
     const notBefore = this.#notBefore.get(claims.sub);
     return notBefore !== undefined && claims.iat < notBefore;
   }
 
   /** Number of live entries of every kind. */
   get size(): number {
-    return this.#expiry.jti.size + this.#expiry.sid.size + this.#expiry.sub.size;
+    return this.#jti.size + this.#sid.size + this.#notBefore.size;
   }
 
   /** Live entries by kind (for metrics and admin output). */
   sizes(): Record<RevocationKind, number> {
-    return { jti: this.#expiry.jti.size, sid: this.#expiry.sid.size, sub: this.#expiry.sub.size };
+    return { jti: this.#jti.size, sid: this.#sid.size, sub: this.#notBefore.size };
   }
 
   /**
-   * Drops every entry whose expiry is at or before `nowSec`. Called on a timer; an entry that
-   * outlives its second until the next sweep is harmless, since it matches only expired tokens.
+   * Drops entries whose expiry is at or before `nowSec`, looking at up to `budget` slots of each id
+   * table (default: all). An entry that outlives its second until a later sweep is harmless, since it
+   * matches only expired tokens.
    */
-  sweep(nowSec: number = Math.floor(Date.now() / 1000)): number {
-    let dropped = 0;
-    for (let second = this.#sweptUpTo + 1; second <= nowSec; second++) {
-      const bucket = this.#buckets.get(second);
-      if (!bucket) continue;
-      this.#buckets.delete(second);
-      for (const { kind, id } of bucket) {
-        // The entry may have been extended to a later second since it was put in this bucket.
-        if (this.#expiry[kind].get(id) !== second) continue;
-        this.#expiry[kind].delete(id);
-        if (kind === 'sub') this.#notBefore.delete(id);
-        dropped++;
-      }
+  sweep(nowSec: number = Math.floor(Date.now() / 1000), budget?: number): number {
+    let dropped = this.#jti.sweep(nowSec, budget) + this.#sid.sweep(nowSec, budget);
+    for (const [id, exp] of this.#subExpiry) {
+      if (exp > nowSec) continue;
+      this.#subExpiry.delete(id);
+      this.#notBefore.delete(id);
+      dropped++;
     }
     this.#sweptUpTo = Math.max(this.#sweptUpTo, nowSec);
     return dropped;
-  }
-
-  #schedule(kind: RevocationKind, id: string, exp: number): void {
-    const bucket = this.#buckets.get(exp);
-    if (bucket) bucket.push({ kind, id });
-    else this.#buckets.set(exp, [{ kind, id }]);
   }
 }

@@ -295,7 +295,8 @@ export class RevocationFeed {
   }
 
   #tick(): void {
-    this.cache.sweep(Math.floor(Date.now() / 1000));
+    // A slice per heartbeat: a million entries are swept over a few seconds, never in one long pause.
+    this.cache.sweep(Math.floor(Date.now() / 1000), 65_536);
     if (!this.#subscribed || this.#closed) return;
     if (!this.#synced) {
       void this.#resync();

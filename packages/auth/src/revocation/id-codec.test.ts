@@ -1,0 +1,36 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { ID_BASE64URL, ID_UUID, readId } from './id-codec.ts';
+
+const words = (bytes: Buffer) => [0, 4, 8, 12].map((offset) => bytes.readUInt32BE(offset));
+
+describe('readId', () => {
+  it('reads 128-bit base64url ids exactly', () => {
+    const out = new Uint32Array(4);
+    for (let i = 0; i < 200; i++) {
+      const bytes = randomBytes(16);
+      expect(readId(bytes.toString('base64url'), out)).toBe(ID_BASE64URL);
+      expect([...out]).toEqual(words(bytes));
+    }
+  });
+
+  it('reads lower-case UUIDs exactly', () => {
+    const out = new Uint32Array(4);
+    for (let i = 0; i < 200; i++) {
+      const uuid = randomUUID();
+      expect(readId(uuid, out)).toBe(ID_UUID);
+      expect([...out]).toEqual(words(Buffer.from(uuid.replaceAll('-', ''), 'hex')));
+    }
+  });
+
+  it.each([
+    ['a non-canonical last character', `${randomBytes(16).toString('base64url').slice(0, 21)}B`],
+    ['a + sign', `+${randomBytes(16).toString('base64url').slice(1)}`],
+    ['an upper-case UUID', randomUUID().toUpperCase()],
+    ['a UUID without dashes, padded', `${randomUUID().replaceAll('-', '')}----`],
+    ['another length', 'abc'],
+    ['a non-ASCII character', `é${randomBytes(16).toString('base64url').slice(1)}`],
+  ])('refuses %s (kept as a string instead)', (_, id) => {
+    expect(readId(id, new Uint32Array(4))).toBe(0);
+  });
+});
