@@ -69,6 +69,20 @@ describe('revocation feed on the shared Redis', () => {
     expect(feed.cache.isRevoked(claims())).toBe(false);
   });
 
+  it('loads a snapshot larger than one ZSCAN batch completely', async () => {
+    const prefix = testPrefix('feed');
+    const writer = await writerOn(SHARED_REDIS, prefix);
+    const exp = nowSec() + 600;
+    const ids = Array.from({ length: 25_000 }, (_, i) => `token-${i}`);
+    await writer.seed(ids.map((id) => ({ kind: 'jti' as const, id, exp })));
+    await writer.setEpoch();
+    const feed = feedOn(SHARED_REDIS, prefix);
+    await feed.start();
+    expect(feed.cache.sizes().jti).toBe(ids.length);
+    expect(ids.every((jti) => feed.cache.isRevoked({ ...claims(), jti }))).toBe(true);
+    await clientOn(SHARED_REDIS).del(`${prefix}index`, ...ids.map((id) => `${prefix}jti:${id}`));
+  });
+
   it('applies a revocation made elsewhere in every feed, within one pub/sub hop', async () => {
     const prefix = testPrefix('feed');
     const writer = await writerOn(SHARED_REDIS, prefix);

@@ -3,8 +3,9 @@ import type { AccessClaims } from '../claims.ts';
 import { AuthError } from '../errors.ts';
 import { type AuthObserver, type Logger, silentLogger } from '../observer.ts';
 import { RevocationCache } from './cache.ts';
-import { entryFromIndex, revocationEventSchema } from './entry.ts';
+import { revocationEventSchema } from './entry.ts';
 import { DEFAULT_PREFIX, type RevocationKeys, revocationKeys } from './keys.ts';
+import { loadSnapshot } from './snapshot.ts';
 import { withTimeout } from './with-timeout.ts';
 
 export interface RevocationFeedOptions {
@@ -254,26 +255,14 @@ export class RevocationFeed {
   async #snapshot(): Promise<void> {
     if (!this.#subscribed || this.#cmd.status !== 'ready') return;
     const startedAt = Date.now();
-    const fromSec = Math.floor(startedAt / 1000);
-    const results = await withTimeout(
-      this.#cmd
-        .multi()
-        .get(this.#keys.epoch)
-        .zrange(this.#keys.index, fromSec, '+inf', 'BYSCORE', 'WITHSCORES')
-        .exec(),
-      this.#snapshotTimeoutMs,
-      'revocation snapshot',
-    );
-    const [[epochError, epoch], [indexError, flat]] = results as [
-      [Error | null, string | null],
-      [Error | null, string[]],
-    ];
-    if (epochError || indexError) throw epochError ?? indexError;
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      const entry = entryFromIndex(flat[i]!, Number(flat[i + 1]));
-      if (entry) this.cache.add(entry);
+    const { epoch, entries, consistent } = await loadSnapshot(this.#cmd, this.#keys, this.cache, {
+      timeoutMs: this.#snapshotTimeoutMs,
+    });
+    this.#observer.snapshot?.(entries, Date.now() - startedAt);
+    if (!consistent) {
+      this.#syncAgain = true;
+      return;
     }
-    this.#observer.snapshot?.(flat.length / 2, Date.now() - startedAt);
     this.#epoch = epoch;
     if (epoch === null) {
       this.#synced = false;

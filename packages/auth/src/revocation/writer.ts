@@ -64,6 +64,9 @@ export interface RevocationWriter {
 export function createRevocationWriter(options: RevocationWriterOptions): RevocationWriter {
   const { redis } = options;
   const keys = revocationKeys(options.prefix ?? DEFAULT_PREFIX);
+  // EVALSHA with a fallback to EVAL: the script is sent once per connection, not with every write.
+  if (!('revocationWrite' in redis))
+    redis.defineCommand('revocationWrite', { numberOfKeys: 2, lua: WRITE_SCRIPT });
   const tolerance = options.clockToleranceSec ?? 5;
   const now = options.now ?? Date.now;
 
@@ -93,7 +96,7 @@ export function createRevocationWriter(options: RevocationWriterOptions): Revoca
   async function write(input: RevocationEntry): Promise<number> {
     const entry = revocationEntrySchema.parse(input);
     if (!isLive(entry)) return 0;
-    return (await redis.eval(WRITE_SCRIPT, 2, ...args(entry, true))) as number;
+    return (await scripted(redis).revocationWrite(...args(entry, true))) as number;
   }
 
   return {
@@ -108,7 +111,7 @@ export function createRevocationWriter(options: RevocationWriterOptions): Revoca
       for (const input of entries) {
         const entry = revocationEntrySchema.parse(input);
         if (!isLive(entry)) continue;
-        batch.eval(WRITE_SCRIPT, 2, ...args(entry, false));
+        scripted(batch).revocationWrite(...args(entry, false));
         count++;
         // Bounded batches keep memory flat when re-seeding a million entries.
         if (count % 1000 === 0) {
@@ -130,6 +133,13 @@ export function createRevocationWriter(options: RevocationWriterOptions): Revoca
       return epoch;
     },
   };
+}
+
+/** A client or pipeline seen with the command `defineCommand` added to it. */
+function scripted<T extends object>(
+  target: T,
+): T & { revocationWrite(...args: (string | number)[]): Promise<unknown> } {
+  return target as T & { revocationWrite(...args: (string | number)[]): Promise<unknown> };
 }
 
 async function execOrThrow(pipeline: ReturnType<Redis['pipeline']>): Promise<void> {
