@@ -63,14 +63,14 @@ describe('CompactIdSet', () => {
     const ids = Array.from({ length: 20_000 }, (_, i) =>
       i % 2 ? randomUUID() : randomBytes(16).toString('base64url'),
     );
-    ids.forEach((id, i) => set.add(id, 100 + (i % 7)));
+    for (const [i, id] of ids.entries()) set.add(id, 100 + (i % 7));
     expect(set.size).toBe(ids.length);
-    ids.forEach((id, i) => expect(set.expiry(id)).toBe(100 + (i % 7)));
+    for (const [i, id] of ids.entries()) expect(set.expiry(id)).toBe(100 + (i % 7));
     expect(set.has(randomBytes(16).toString('base64url'))).toBe(false);
     // 20 bytes a slot at a load of 0.64–0.8.
     expect(set.tableBytes / set.size).toBeLessThanOrEqual(32);
     expect(set.sweep(103)).toBe(ids.filter((_, i) => 100 + (i % 7) <= 103).length);
-    ids.forEach((id, i) => expect(set.has(id)).toBe(100 + (i % 7) > 103));
+    for (const [i, id] of ids.entries()) expect(set.has(id)).toBe(100 + (i % 7) > 103);
   });
 
   it('keeps a base64url id and a UUID with the same bytes apart', () => {
