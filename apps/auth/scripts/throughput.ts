@@ -16,7 +16,9 @@ async function rate(label: string, total: number, task: (i: number) => Promise<v
     }),
   );
   const perSecond = total / ((performance.now() - started) / 1000);
-  console.log(`${label.padEnd(10)} ${total} in ${((performance.now() - started) / 1000).toFixed(2)} s: ${perSecond.toFixed(0)}/s`);
+  console.log(
+    `${label.padEnd(10)} ${total} in ${((performance.now() - started) / 1000).toFixed(2)} s: ${perSecond.toFixed(0)}/s`,
+  );
   return perSecond;
 }
 

@@ -1,5 +1,5 @@
 import type { Logger, RevocationWriter } from '@revoke/auth';
-import { and, asc, eq, gt, isNull, lt, min, sql } from '@revoke/db';
+import { and, asc, gt, inArray, isNull, lt, min, sql } from '@revoke/db';
 import { type AuthDb, revocations } from '@revoke/db/auth';
 import { entryOf } from './record-revocations.ts';
 
@@ -74,38 +74,49 @@ export class RevocationRelay {
     return this.#lastError;
   }
 
+  /**
+   * One batch, in one transaction: lock pending rows (SKIP LOCKED, so several auth instances relay
+   * side by side), write them all to Redis in one pipeline, stamp them. A logout merging into a locked
+   * row waits for this commit and then re-queues it, so no change is ever stamped unsent; if Redis
+   * fails, the rollback leaves every row pending.
+   */
+  #deliverBatch(): Promise<number> {
+    const { db, writer, batchSize } = this.#options;
+    return db.transaction(async (tx) => {
+      const rows = await tx
+        .select()
+        .from(revocations)
+        .where(
+          and(isNull(revocations.relayedAt), gt(revocations.expiresAt, sql`now() - interval '1 minute'`)),
+        )
+        .orderBy(asc(revocations.id))
+        .limit(batchSize)
+        .for('update', { skipLocked: true });
+      if (rows.length === 0) return 0;
+      await writer.writeAll(rows.map(entryOf));
+      await tx
+        .update(revocations)
+        .set({ relayedAt: sql`now()` })
+        .where(
+          inArray(
+            revocations.id,
+            rows.map((row) => row.id),
+          ),
+        );
+      return rows.length;
+    });
+  }
+
   async #deliverAll(): Promise<number> {
-    const { db, writer, batchSize, logger } = this.#options;
+    const { db, logger, batchSize } = this.#options;
     let delivered = 0;
     try {
       do {
         this.#again = false;
         for (;;) {
-          const rows = await db
-            .select()
-            .from(revocations)
-            .where(
-              and(isNull(revocations.relayedAt), gt(revocations.expiresAt, sql`now() - interval '1 minute'`)),
-            )
-            .orderBy(asc(revocations.id))
-            .limit(batchSize);
-          if (rows.length === 0) break;
-          for (const row of rows) {
-            await writer.write(entryOf(row));
-            // Stamped only if unchanged since read: a merge that moved it forward meanwhile re-queued it.
-            await db
-              .update(revocations)
-              .set({ relayedAt: sql`now()` })
-              .where(
-                and(
-                  eq(revocations.id, row.id),
-                  eq(revocations.expiresAt, row.expiresAt),
-                  row.notBefore ? eq(revocations.notBefore, row.notBefore) : isNull(revocations.notBefore),
-                ),
-              );
-          }
-          delivered += rows.length;
-          if (rows.length < batchSize) break;
+          const count = await this.#deliverBatch();
+          delivered += count;
+          if (count < batchSize) break;
         }
       } while (this.#again);
       // Long-expired rows match no live token; stamped so they leave the outbox index.

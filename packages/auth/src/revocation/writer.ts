@@ -52,6 +52,11 @@ export interface RevocationWriter {
   revokeUserBefore(input: { sub: string; notBefore: number; exp: number }): Promise<number>;
   /** Write any entry (what a relay calls). Validates it first; throws on a malformed entry. */
   write(entry: RevocationEntry): Promise<number>;
+  /**
+   * Write and announce many entries in one pipeline (one round trip); each is still its own atomic
+   * step. Throws if any failed, after all were attempted (a retry rewrites them, idempotently).
+   */
+  writeAll(entries: readonly RevocationEntry[]): Promise<void>;
   /** Write many entries without publishing each one (re-seeding); follow with {@link setEpoch}. */
   seed(entries: Iterable<RevocationEntry>): Promise<number>;
   /** The current epoch, or null when Redis holds no (complete) revocation data. */
@@ -104,6 +109,15 @@ export function createRevocationWriter(options: RevocationWriterOptions): Revoca
     revokeToken: ({ jti, exp }) => write({ kind: 'jti', id: jti, exp }),
     revokeSession: ({ sid, exp }) => write({ kind: 'sid', id: sid, exp }),
     revokeUserBefore: ({ sub, notBefore, exp }) => write({ kind: 'sub', id: sub, notBefore, exp }),
+
+    async writeAll(entries) {
+      const batch = redis.pipeline();
+      for (const input of entries) {
+        const entry = revocationEntrySchema.parse(input);
+        if (isLive(entry)) scripted(batch).revocationWrite(...args(entry, true));
+      }
+      await execOrThrow(batch);
+    },
 
     async seed(entries) {
       let count = 0;
