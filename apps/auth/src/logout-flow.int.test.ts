@@ -34,6 +34,16 @@ describe("the tutorial's Postman test, over HTTP", () => {
     expect(again.text).not.toMatch(/stack|at .*\.ts/);
   });
 
+  it('logs out from a plain `curl -X POST` with no body and no content type', async () => {
+    const { accessToken } = await signUpAndLogIn(app);
+    const response = await fetch(`${app.url}/trpc/auth.logout`, {
+      method: 'POST',
+      headers: { authorization: accessToken },
+    });
+    expect(response.status).toBe(200);
+    expect((await app.query('auth.me', { authorization: accessToken })).status).toBe(401);
+  });
+
   it('logging out twice with the same token is not an error', async () => {
     const { accessToken } = await signUpAndLogIn(app);
     expect((await app.mutate('auth.logout', undefined, bearer(accessToken))).status).toBe(200);

@@ -2,12 +2,14 @@ import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import { CSRF_HEADER } from '@revoke/auth/trpc';
+import { defaultJsonContentType } from '@revoke/service';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AuthDeps } from './deps.ts';
 import { registerHealthRoutes } from './http/health.ts';
 import { registerOAuthRoutes } from './http/oauth.ts';
 import { type AuthRouter, appRouter } from './router.ts';
+import { closeSessionRevocationHub } from './sessions/session-revocations.ts';
 import { createAppContext } from './trpc.ts';
 
 /** Bodies are small JSON or forms; anything larger is refused with 413 before it is parsed. */
@@ -26,6 +28,7 @@ export async function createServer(deps: AuthDeps): Promise<FastifyInstance> {
     credentials: true,
     allowedHeaders: ['content-type', 'authorization', CSRF_HEADER],
   });
+  defaultJsonContentType(app);
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     trpcOptions: {
@@ -40,6 +43,8 @@ export async function createServer(deps: AuthDeps): Promise<FastifyInstance> {
   app.get('/.well-known/jwks.json', async (_request, reply) =>
     reply.header('cache-control', 'public, max-age=60').send(deps.keys.jwks()),
   );
+  // Open `auth.sessionEvents` streams would hold `close()` until every browser went away.
+  app.addHook('preClose', async () => closeSessionRevocationHub(deps));
   registerHealthRoutes(app, deps);
   registerOAuthRoutes(app, deps);
   // Fastify's own errors (bad JSON, body too large, unsupported type) keep their 4xx; nothing leaks a stack.

@@ -27,7 +27,7 @@ export class RevocationRelay {
   #timer: NodeJS.Timeout | undefined;
   /** One delivery at a time in this process; a request arriving meanwhile waits for the next round. */
   #running: Promise<number> | undefined;
-  #again = false;
+  #queued: Promise<number> | undefined;
   #lastError: string | undefined;
 
   constructor(options: RevocationRelayOptions) {
@@ -35,7 +35,7 @@ export class RevocationRelay {
   }
 
   start(): void {
-    this.#timer ??= setInterval(() => void this.deliver().catch(() => {}), this.#options.intervalMs);
+    this.#timer ??= setInterval(() => void this.#tick(), this.#options.intervalMs);
     this.#timer.unref();
   }
 
@@ -50,14 +50,37 @@ export class RevocationRelay {
    * its caller just committed are included.
    */
   deliver(): Promise<number> {
-    if (this.#running) {
-      this.#again = true;
-      return this.#running.then(() => this.deliver());
-    }
+    if (!this.#running) return this.#startRound();
+    // Everyone who asks during a round shares the one round that starts after it (group commit).
+    this.#queued ??= this.#running
+      .catch(() => {})
+      .then(() => {
+        this.#queued = undefined;
+        return this.#startRound();
+      });
+    return this.#queued;
+  }
+
+  #startRound(): Promise<number> {
     this.#running = this.#deliverAll().finally(() => {
       this.#running = undefined;
     });
     return this.#running;
+  }
+
+  async #tick(): Promise<void> {
+    try {
+      await this.deliver();
+      // Long-expired rows match no live token; stamped so they leave the outbox index.
+      await this.#options.db
+        .update(revocations)
+        .set({ relayedAt: sql`now()` })
+        .where(
+          and(isNull(revocations.relayedAt), lt(revocations.expiresAt, sql`now() - interval '1 minute'`)),
+        );
+    } catch {
+      // Logged by the delivery; the next tick retries.
+    }
   }
 
   /** Age in seconds of the oldest row not yet in Redis (0 when caught up). */
@@ -108,24 +131,14 @@ export class RevocationRelay {
   }
 
   async #deliverAll(): Promise<number> {
-    const { db, logger, batchSize } = this.#options;
+    const { logger, batchSize } = this.#options;
     let delivered = 0;
     try {
-      do {
-        this.#again = false;
-        for (;;) {
-          const count = await this.#deliverBatch();
-          delivered += count;
-          if (count < batchSize) break;
-        }
-      } while (this.#again);
-      // Long-expired rows match no live token; stamped so they leave the outbox index.
-      await db
-        .update(revocations)
-        .set({ relayedAt: sql`now()` })
-        .where(
-          and(isNull(revocations.relayedAt), lt(revocations.expiresAt, sql`now() - interval '1 minute'`)),
-        );
+      for (;;) {
+        const count = await this.#deliverBatch();
+        delivered += count;
+        if (count < batchSize) break;
+      }
       if (this.#lastError)
         logger.info({ delivered }, 'relay: Redis reachable again; pending revocations delivered');
       this.#lastError = undefined;

@@ -76,6 +76,7 @@ export class RevocationFeed {
   #heartbeatSentAt: number | null = null;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
+  #waitingSaid = false;
   readonly #firstSnapshot: Promise<void>;
   #resolveFirstSnapshot!: () => void;
 
@@ -263,13 +264,23 @@ export class RevocationFeed {
       this.#syncAgain = true;
       return;
     }
+    const previous = this.#epoch;
     this.#epoch = epoch;
     if (epoch === null) {
       this.#synced = false;
-      this.#log.warn(
-        {},
-        'revocation feed: Redis holds no revocation epoch (lost its data?); not trusting it until re-seeded',
-      );
+      // Said once per transition, not at every retry.
+      if (!this.#ready && !this.#waitingSaid) {
+        this.#waitingSaid = true;
+        this.#log.info(
+          {},
+          'revocation feed: waiting for the auth app to seed Redis (no revocation epoch yet)',
+        );
+      } else if (this.#ready && previous !== null) {
+        this.#log.warn(
+          {},
+          'revocation feed: Redis lost its revocation data (epoch gone); not trusting it until re-seeded',
+        );
+      }
       return;
     }
     // A drop during the snapshot cleared #subscribed; the reconnect will snapshot again.

@@ -1,0 +1,14 @@
+import { type AuthContext, createAuthContext, createAuthTRPC, type HeaderSource } from '@revoke/auth/trpc';
+import type { ActivityDeps } from './deps.ts';
+
+/** The activity service's tRPC context: the shared auth part plus its dependencies. */
+export interface ActivityContext extends AuthContext {
+  deps: ActivityDeps;
+}
+
+/** Builds a context from request headers (fastify's, or a test's plain object). */
+export function createActivityContext(deps: ActivityDeps, headers: HeaderSource): ActivityContext {
+  return { auth: createAuthContext(deps.auth.guard, headers), deps };
+}
+
+export const { router, protectedProcedure, createCallerFactory } = createAuthTRPC<ActivityContext>();

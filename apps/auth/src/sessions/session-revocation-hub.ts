@@ -1,0 +1,213 @@
+import {
+  type AccessClaims,
+  entryMatches,
+  type Logger,
+  type RevocationEntry,
+  revocationEventSchema,
+  revocationKeys,
+  silentLogger,
+} from '@revoke/auth';
+import { Redis } from 'ioredis';
+
+/** What a watcher hears from the hub. */
+export type HubSignal =
+  /** The channel subscription is (again) confirmed: anything published earlier may have been missed, so re-check. */
+  | { type: 'subscribed' }
+  /** A revocation that matches the watched token's `jti`, `sid`, or `sub` + not-before. */
+  | { type: 'revoked'; entry: RevocationEntry }
+  /** The hub closed (the server is shutting down). */
+  | { type: 'closed' };
+
+/** A registered watcher; `stop` unregisters it (idempotent). */
+export interface HubWatch {
+  stop(): void;
+}
+
+export interface SessionRevocationHubOptions {
+  redisUrl: string;
+  /** The revocation prefix: the hub listens on `${prefix}events`, the channel the writer publishes to. */
+  prefix: string;
+  logger?: Logger;
+  /** How often an idle subscriber proves its connection is alive (default 5000 ms). */
+  pingMs?: number;
+}
+
+type Listener = { claims: AccessClaims; notify: (signal: HubSignal) => void };
+
+/**
+ * Tells open `auth.sessionEvents` streams that their session was revoked, in one pub/sub hop.
+ *
+ * One dedicated subscriber connection per auth process (pub/sub needs its own connection), opened
+ * on the first watcher and kept until {@link close}. Watchers are indexed by `jti`, `sid` and `sub`,
+ * so an event costs a few map look-ups whatever the number of open streams.
+ *
+ * Pub/sub is at-most-once: after every (re)subscription the hub tells each watcher to re-check
+ * against Redis itself ({@link HubSignal} `subscribed`); since the writer sets the key and publishes in
+ * one atomic step, a revocation is either in Redis before the SUBSCRIBE was acknowledged or delivered
+ * after it. Callers also poll the auth app's own revocation cache as a backstop (see `watch-session.ts`).
+ */
+export class SessionRevocationHub {
+  readonly #channel: string;
+  readonly #redisUrl: string;
+  readonly #log: Logger;
+  readonly #pingMs: number;
+  readonly #byKind = { jti: new Map<string, Set<Listener>>(), sid: new Map(), sub: new Map() } as Record<
+    RevocationEntry['kind'],
+    Map<string, Set<Listener>>
+  >;
+  readonly #all = new Set<Listener>();
+  #redis: Redis | undefined;
+  #subscribed = false;
+  #pingTimer: NodeJS.Timeout | undefined;
+  #pingSentAt: number | null = null;
+  #closed = false;
+
+  constructor(options: SessionRevocationHubOptions) {
+    this.#channel = revocationKeys(options.prefix).channel;
+    this.#redisUrl = options.redisUrl;
+    this.#log = options.logger ?? silentLogger;
+    this.#pingMs = options.pingMs ?? 5000;
+  }
+
+  /** True while the channel subscription is confirmed. */
+  get subscribed(): boolean {
+    return this.#subscribed;
+  }
+
+  /** Number of open watchers. */
+  get size(): number {
+    return this.#all.size;
+  }
+
+  /**
+   * Watches the token with these claims. `notify` gets `subscribed` at once when the channel is
+   * already confirmed, otherwise as soon as it is; then matching revocations; `closed` on shutdown.
+   */
+  watch(claims: AccessClaims, notify: (signal: HubSignal) => void): HubWatch {
+    const listener: Listener = { claims, notify };
+    if (this.#closed) {
+      queueMicrotask(() => notify({ type: 'closed' }));
+      return { stop() {} };
+    }
+    this.#all.add(listener);
+    for (const [kind, id] of [
+      ['jti', claims.jti],
+      ['sid', claims.sid],
+      ['sub', claims.sub],
+    ] as const) {
+      const map = this.#byKind[kind];
+      const set = map.get(id) ?? new Set<Listener>();
+      map.set(id, set.add(listener));
+    }
+    this.#connect();
+    if (this.#subscribed) queueMicrotask(() => this.#all.has(listener) && notify({ type: 'subscribed' }));
+    return { stop: () => this.#remove(listener) };
+  }
+
+  /** Tells every watcher `closed` and drops the connection. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#pingTimer);
+    this.#redis?.disconnect();
+    for (const listener of [...this.#all]) {
+      this.#remove(listener);
+      listener.notify({ type: 'closed' });
+    }
+  }
+
+  #remove(listener: Listener): void {
+    if (!this.#all.delete(listener)) return;
+    const { jti, sid, sub } = listener.claims;
+    for (const [kind, id] of [
+      ['jti', jti],
+      ['sid', sid],
+      ['sub', sub],
+    ] as const) {
+      const set = this.#byKind[kind].get(id);
+      set?.delete(listener);
+      if (set?.size === 0) this.#byKind[kind].delete(id);
+    }
+  }
+
+  #connect(): void {
+    if (this.#redis) return;
+    const redis = new Redis(this.#redisUrl, {
+      lazyConnect: true,
+      // Never queue: a command on a dead connection fails, and the reconnect re-subscribes.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      // We re-subscribe ourselves, and only then tell watchers to re-check (ioredis's `ready` comes
+      // before its own resubscription is acknowledged).
+      autoResubscribe: false,
+      retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 1000),
+      connectionName: 'session-events',
+    });
+    this.#redis = redis;
+    redis.on('ready', () => void this.#subscribe(redis));
+    redis.on('close', () => {
+      this.#subscribed = false;
+      this.#pingSentAt = null;
+    });
+    redis.on('error', (error: Error) =>
+      this.#log.warn({ err: error.message }, 'session events: Redis error'),
+    );
+    redis.on('message', (_channel: string, message: string) => this.#onMessage(message));
+    redis.connect().catch(() => {});
+    this.#pingTimer = setInterval(() => this.#ping(redis), this.#pingMs);
+    this.#pingTimer.unref();
+  }
+
+  async #subscribe(redis: Redis): Promise<void> {
+    try {
+      await redis.subscribe(this.#channel);
+    } catch (error) {
+      this.#log.warn({ err: String(error) }, 'session events: subscribe failed; reconnecting');
+      redis.disconnect(true);
+      return;
+    }
+    this.#subscribed = true;
+    for (const listener of [...this.#all]) listener.notify({ type: 'subscribed' });
+  }
+
+  /** An idle subscriber on a frozen or half-open connection notices nothing unless it asks. */
+  #ping(redis: Redis): void {
+    if (!this.#subscribed || this.#closed) return;
+    if (this.#pingSentAt !== null) {
+      if (Date.now() - this.#pingSentAt > 2 * this.#pingMs) {
+        this.#log.warn({}, 'session events: ping unanswered; reconnecting');
+        this.#pingSentAt = null;
+        redis.disconnect(true);
+      }
+      return;
+    }
+    const sentAt = Date.now();
+    this.#pingSentAt = sentAt;
+    redis.ping().then(
+      () => {
+        if (this.#pingSentAt === sentAt) this.#pingSentAt = null;
+      },
+      () => {},
+    );
+  }
+
+  #onMessage(message: string): void {
+    let event: ReturnType<typeof revocationEventSchema.parse>;
+    try {
+      event = revocationEventSchema.parse(JSON.parse(message));
+    } catch {
+      return;
+    }
+    if (event.type === 'resync') {
+      // Redis was re-seeded: whatever it holds now is the truth; let every watcher re-check.
+      for (const listener of [...this.#all]) listener.notify({ type: 'subscribed' });
+      return;
+    }
+    const { entry } = event;
+    const candidates = this.#byKind[entry.kind].get(entry.id);
+    if (!candidates) return;
+    for (const listener of [...candidates]) {
+      if (entryMatches(entry, listener.claims)) listener.notify({ type: 'revoked', entry });
+    }
+  }
+}

@@ -1,0 +1,162 @@
+import type { AddressInfo } from 'node:net';
+import { localKeys } from '@revoke/auth';
+import { createTestDb, type TestDb } from '@revoke/db/testing';
+import type { FastifyInstance } from 'fastify';
+import { buildDeps, type NotesDeps } from '../deps.ts';
+import { envSchema } from '../env.ts';
+import { appRouter } from '../router.ts';
+import { createServer } from '../server.ts';
+import { createCallerFactory, createNotesContext } from '../trpc.ts';
+import { type ActivityProcess, startActivityProcess } from './activity-process.ts';
+import { startTestIssuer, type TestIssuer } from './test-issuer.ts';
+import { createTestRevocations, type TestRevocations } from './test-revocations.ts';
+
+/** A tRPC response over HTTP: status, parsed body, raw text. */
+export interface TrpcResponse {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON
+  body: any;
+  text: string;
+}
+
+/** GETs a query or POSTs a mutation at `${baseUrl}/trpc/${path}`. */
+export async function callTrpc(
+  baseUrl: string,
+  path: string,
+  init: { input?: unknown; headers?: Record<string, string>; method?: 'GET' | 'POST' } = {},
+): Promise<TrpcResponse> {
+  const post = init.method === 'POST';
+  const response = await fetch(`${baseUrl}/trpc/${path}`, {
+    method: init.method ?? 'GET',
+    headers: { ...(post ? { 'content-type': 'application/json' } : {}), ...init.headers },
+    body: post && init.input !== undefined ? JSON.stringify(init.input) : undefined,
+  });
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = text;
+  }
+  return { status: response.status, body, text };
+}
+
+/** `Authorization: Bearer <token>`. */
+export function bearer(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}` };
+}
+
+/** A running notes service on port 0 with its own database, and helpers to call it. */
+export interface TestNotes {
+  url: string;
+  deps: NotesDeps;
+  app: FastifyInstance;
+  db: TestDb<'notes'>;
+  /** A `createCaller` caller as a request with these headers would get. */
+  caller(headers: Record<string, string>): ReturnType<typeof appRouter.createCaller>;
+  query(path: string, headers?: Record<string, string>): Promise<TrpcResponse>;
+  mutate(path: string, input?: unknown, headers?: Record<string, string>): Promise<TrpcResponse>;
+  close(): Promise<void>;
+}
+
+/** Options of {@link startTestNotes}. */
+export interface StartTestNotesOptions {
+  issuer: TestIssuer;
+  revocations: TestRevocations;
+  activityUrl: string;
+  env?: Record<string, string>;
+  /** Passed to `buildDeps`; default true. */
+  waitForFeed?: boolean;
+}
+
+/**
+ * Starts the notes service as `index.ts` does, but on port 0, against a throwaway Postgres
+ * database, the given Redis prefix, silent logs, and the issuer's public keys.
+ */
+export async function startTestNotes(options: StartTestNotesOptions): Promise<TestNotes> {
+  const db = await createTestDb('notes');
+  const env = envSchema.parse({
+    DATABASE_URL: db.url,
+    REDIS_URL: options.revocations.redisUrl,
+    REVOCATION_PREFIX: options.revocations.prefix,
+    AUTH_URL: options.issuer.url,
+    TOKEN_AUDIENCE: options.issuer.signer.audience,
+    ACTIVITY_URL: options.activityUrl,
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
+  const deps = await buildDeps(env, {
+    keys: localKeys(options.issuer.signer.jwks),
+    waitForFeed: options.waitForFeed ?? true,
+  }).catch(async (error: unknown) => {
+    await db.close();
+    throw error;
+  });
+  const app = await createServer(deps);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const createCaller = createCallerFactory(appRouter);
+  return {
+    url,
+    deps,
+    app,
+    db,
+    caller: (headers) => createCaller(createNotesContext(deps, headers)),
+    query: (path, headers = {}) => callTrpc(url, path, { headers }),
+    mutate: (path, input, headers = {}) => callTrpc(url, path, { method: 'POST', input, headers }),
+    async close() {
+      await app.close();
+      await deps.close();
+      await db.close();
+    },
+  };
+}
+
+/** Notes and the real activity process, verifying one issuer's tokens, on one revocation namespace. */
+export interface TestFleet {
+  issuer: TestIssuer;
+  revocations: TestRevocations;
+  activity: ActivityProcess;
+  notes: TestNotes;
+  /** A GET of an activity query with these headers. */
+  activityQuery(path: string, headers?: Record<string, string>): Promise<TrpcResponse>;
+  close(): Promise<void>;
+}
+
+/** Starts an issuer, a Redis namespace with its epoch, the activity process and notes in process. */
+export async function startTestFleet(
+  options: { activityEnv?: Record<string, string> } = {},
+): Promise<TestFleet> {
+  const issuer = await startTestIssuer();
+  const revocations = await createTestRevocations();
+  const activity = await startActivityProcess({
+    authUrl: issuer.url,
+    redisUrl: revocations.redisUrl,
+    prefix: revocations.prefix,
+    ...(options.activityEnv ? { env: options.activityEnv } : {}),
+  });
+  const notes = await startTestNotes({ issuer, revocations, activityUrl: activity.url });
+  return {
+    issuer,
+    revocations,
+    activity,
+    notes,
+    activityQuery: (path, headers = {}) => callTrpc(activity.url, path, { headers }),
+    async close() {
+      await notes.close();
+      await activity.stop();
+      await revocations.close();
+      await issuer.close();
+    },
+  };
+}
+
+/** Polls `check` every 5 ms until it passes (revocation arrives in one pub/sub hop). */
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 1000): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    if (await check()) return Date.now() - started;
+    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

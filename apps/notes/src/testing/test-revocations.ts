@@ -1,0 +1,55 @@
+import { createRevocationWriter, type RevocationWriter } from '@revoke/auth';
+import { testPrefix } from '@revoke/auth/testing';
+import { Redis } from 'ioredis';
+
+/** A private Redis namespace of revocations, written as the auth app's relay would. */
+export interface TestRevocations {
+  redisUrl: string;
+  prefix: string;
+  writer: RevocationWriter;
+  redis: Redis;
+  /** Revokes one token by its `jti`, as logout does. */
+  revoke(token: string): Promise<void>;
+  /** Deletes every key of the namespace (the epoch and index never expire by themselves), disconnects. */
+  close(): Promise<void>;
+}
+
+/** The claims of a compact JWS, unverified: tests read `jti`/`exp` of tokens they minted. */
+export function claimsOf(token: string): { jti: string; sid: string; sub: string; exp: number } {
+  return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
+}
+
+/**
+ * A random prefix on the shared Redis (no FLUSHALL: other files run at the same time), with its
+ * epoch written unless `setEpoch: false` (without an epoch no feed ever becomes ready).
+ */
+export async function createTestRevocations(
+  options: { label?: string; setEpoch?: boolean } = {},
+): Promise<TestRevocations> {
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const prefix = testPrefix(options.label ?? 'notes');
+  const redis = new Redis(redisUrl);
+  const writer = createRevocationWriter({ redis, prefix });
+  if (options.setEpoch ?? true) await writer.setEpoch();
+  return {
+    redisUrl,
+    prefix,
+    writer,
+    redis,
+    async revoke(token) {
+      const { jti, exp } = claimsOf(token);
+      await writer.revokeToken({ jti, exp });
+    },
+    async close() {
+      await deleteKeys(redis, prefix);
+      redis.disconnect();
+    },
+  };
+}
+
+/** Deletes every key under `prefix`, with SCAN (never KEYS) so a shared Redis is not blocked. */
+export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 500 })) {
+    if ((keys as string[]).length > 0) await redis.del(...(keys as string[]));
+  }
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/** A TCP port. */
+export const portSchema = z.coerce.number().int().min(0).max(65_535);
+
+/** An unset or empty variable is `undefined` (a blank line in a `.env` file means "not set"). */
+export const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => value || undefined);
+
+/**
+ * The settings every service reads (DESIGN §5). A service's own `src/env.ts` extends this object
+ * with its port and data directory.
+ */
+export const serviceEnvShape = {
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  /** Unset or empty: an embedded PGlite database per service under `.data/`. */
+  DATABASE_URL: optionalString,
+  AUTH_URL: z.url().default('http://127.0.0.1:4000'),
+  NOTES_URL: z.url().default('http://127.0.0.1:4001'),
+  ACTIVITY_URL: z.url().default('http://127.0.0.1:4002'),
+  /** Redis namespace of revocations; the auth app's must match. */
+  REVOCATION_PREFIX: z.string().default('revoke:'),
+  /** `aud` that tokens must carry. */
+  TOKEN_AUDIENCE: z.string().min(1).default('revoke'),
+  CLOCK_TOLERANCE_SEC: z.coerce.number().int().min(1).max(60).default(5),
+  /** S: past this staleness the revocation cache's silence is not trusted (DESIGN §4). */
+  REVOCATION_STALE_AFTER_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+  /** Longest access-token lifetime accepted (`exp - iat`). */
+  MAX_TOKEN_LIFETIME_SEC: z.coerce.number().int().min(30).max(86_400).default(3600),
+  /** Origin of the web client: the only one CORS lets call the services with credentials. */
+  WEB_ORIGIN: z.url().default('http://127.0.0.1:5173'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+};
+
+/** Parses `source` with `schema`; on failure prints one readable line per problem and exits. */
+export function parseEnvOrExit<T extends z.ZodType>(
+  service: string,
+  schema: T,
+  source: Record<string, string | undefined> = process.env,
+): z.infer<T> {
+  const result = schema.safeParse(source);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  console.error(`${service}: invalid configuration:\n${problems.join('\n')}`);
+  process.exit(1);
+}

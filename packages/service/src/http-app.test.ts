@@ -1,0 +1,87 @@
+import { type AuthContext, createAuthTRPC } from '@revoke/auth/trpc';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHttpApp } from './http-app.ts';
+
+// The services' own tRPC setup: its error formatter is what keeps stacks out of responses.
+const { router: makeRouter, publicProcedure } = createAuthTRPC<AuthContext>();
+const router = makeRouter({
+  echo: publicProcedure.mutation(() => ({ ok: true })),
+  boom: publicProcedure.query(() => {
+    throw new Error('secret detail at /srv/x.ts:1');
+  }),
+});
+
+let close: (() => Promise<unknown>) | undefined;
+afterEach(() => close?.());
+
+async function start(ready: Record<string, boolean>) {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service: 'test' });
+  const app = await createHttpApp({
+    logger: pino({ level: 'silent' }),
+    router,
+    createContext: () => ({}) as AuthContext,
+    registry,
+    readiness: async () => ready,
+    webOrigin: 'http://web.test',
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  close = () => app.close();
+  const { port } = app.server.address() as { port: number };
+  return `http://127.0.0.1:${port}`;
+}
+
+describe('createHttpApp', () => {
+  it('answers /healthz, and /readyz 200 only when every check passes', async () => {
+    const url = await start({ feed: true, postgres: false });
+    expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ ok: true });
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ ready: false, checks: { feed: true, postgres: false } });
+  });
+
+  it('serves Prometheus text at /metrics', async () => {
+    const url = await start({ feed: true });
+    const response = await fetch(`${url}/metrics`);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+  });
+
+  it('takes a body-less POST without a content type as JSON (curl -X POST)', async () => {
+    const url = await start({ feed: true });
+    const response = await fetch(`${url}/trpc/echo`, { method: 'POST' });
+    expect(response.status).toBe(200);
+  });
+
+  it('never sends a stack or an internal message', async () => {
+    const url = await start({ feed: true });
+    const response = await fetch(`${url}/trpc/boom`);
+    const text = await response.text();
+    expect(response.status).toBe(500);
+    expect(text).not.toContain('secret detail');
+    const tooLarge = await fetch(`${url}/trpc/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ x: 'y'.repeat(100_000) }),
+    });
+    expect(tooLarge.status).toBe(413);
+  });
+
+  it('lets only the web origin through CORS, with credentials and the CSRF header', async () => {
+    const url = await start({ feed: true });
+    const preflight = (origin: string) =>
+      fetch(`${url}/trpc/echo`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'x-revoke-csrf',
+        },
+      });
+    const allowed = await preflight('http://web.test');
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('http://web.test');
+    expect(allowed.headers.get('access-control-allow-credentials')).toBe('true');
+    expect((await preflight('https://evil.test')).headers.get('access-control-allow-origin')).toBeNull();
+  });
+});

@@ -1,0 +1,94 @@
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
+import { CSRF_HEADER } from '@revoke/auth/trpc';
+import type { AnyRouter } from '@trpc/server';
+import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
+import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+
+/** Request bodies of these services are small JSON; larger ones get 413 before parsing. */
+const BODY_LIMIT_BYTES = 64 * 1024;
+
+export interface HttpAppOptions<TRouter extends AnyRouter> {
+  logger: Logger;
+  router: TRouter;
+  createContext: (options: CreateFastifyContextOptions) => unknown;
+  /** Served at `/metrics`. */
+  registry: Registry;
+  /** Readiness checks for `/readyz`; ready when every one is true. */
+  readiness: () => Promise<Record<string, boolean>>;
+  /** The web client's origin, allowed by CORS with credentials; no other origin is. Unset: no CORS. */
+  webOrigin?: string;
+}
+
+/**
+ * A body-less POST without a content type (`curl -X POST`, a Postman request with no body) is
+ * taken as JSON, so `auth.logout` works from any plain HTTP client instead of answering 415. Safe
+ * against CSRF: cookie-authenticated mutations still need the custom header.
+ */
+export function defaultJsonContentType(app: FastifyInstance): void {
+  app.addHook('onRequest', async (request) => {
+    const headers = request.raw.headers;
+    if (
+      request.method === 'POST' &&
+      !headers['content-type'] &&
+      !headers['transfer-encoding'] &&
+      !Number(headers['content-length'])
+    ) {
+      headers['content-type'] = 'application/json';
+    }
+  });
+}
+
+/**
+ * A fastify app with tRPC at `/trpc` (plain JSON, no transformer), `/healthz`, `/readyz` and
+ * `/metrics`, cookie parsing, and an error handler that keeps client errors 4xx and never sends a
+ * stack trace.
+ */
+export async function createHttpApp<TRouter extends AnyRouter>(
+  options: HttpAppOptions<TRouter>,
+): Promise<FastifyInstance> {
+  const { logger } = options;
+  const app = Fastify({
+    loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT_BYTES,
+  });
+  await app.register(cookie);
+  if (options.webOrigin) {
+    await app.register(cors, {
+      origin: [options.webOrigin],
+      credentials: true,
+      allowedHeaders: ['content-type', 'authorization', CSRF_HEADER],
+    });
+  }
+  defaultJsonContentType(app);
+  await app.register(fastifyTRPCPlugin, {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: options.router,
+      createContext: options.createContext,
+      onError({ error, path }: { error: { code: string; cause?: unknown }; path?: string }) {
+        if (error.code === 'INTERNAL_SERVER_ERROR')
+          logger.error({ err: error.cause ?? error, path }, 'trpc: internal error');
+      },
+    },
+  });
+  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/readyz', async (_request, reply) => {
+    const checks = await options.readiness();
+    const ready = Object.values(checks).every(Boolean);
+    return reply.code(ready ? 200 : 503).send({ ready, checks });
+  });
+  app.get('/metrics', async (_request, reply) =>
+    reply.header('content-type', options.registry.contentType).send(await options.registry.metrics()),
+  );
+  app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) logger.error({ err: error }, 'http: internal error');
+    return reply.code(status).send({ error: status === 500 ? 'Internal server error' : error.message });
+  });
+  return app;
+}

@@ -1,0 +1,5 @@
+/** Shared plumbing of the internal services (notes, activity): env, auth stack, HTTP app, lifecycle. */
+export { type AuthStack, type AuthStackOptions, createAuthStack } from './auth-stack.ts';
+export { optionalString, parseEnvOrExit, portSchema, serviceEnvShape } from './env.ts';
+export { createHttpApp, defaultJsonContentType, type HttpAppOptions } from './http-app.ts';
+export { closeOnSignals } from './lifecycle.ts';
