@@ -1,0 +1,85 @@
+// The goals of issue 6, checked against a run's rows.
+import { formatNumber, type Row } from './runner.ts';
+import { pairedRatio } from './stats.ts';
+
+export interface GoalCheck {
+  goal: string;
+  measured: string;
+  /** null: not measured in this run (a workload failed or was skipped, or quick mode's smaller size). */
+  met: boolean | null;
+}
+
+const FULL_SIZE = 1_000_000;
+
+export function checkGoals(rows: readonly Row[]): GoalCheck[] {
+  const find = (workload: string, variant: string, metric: string, entries?: number) =>
+    rows.find(
+      (r) =>
+        r.workload === workload &&
+        r.variant === variant &&
+        r.metric === metric &&
+        (entries === undefined || r.entries === entries),
+    );
+  const resyncOurs = rows.find((r) => r.workload === 'resync' && r.variant === 'ours');
+  const resyncFloor = rows.find((r) => r.workload === 'resync' && r.variant === 'floor');
+  const seen = find('check', 'ours-seen', 'us_per_op');
+  const first = find('check', 'ours-first', 'us_per_op');
+  const tutorialCheck = find('check', 'tutorial', 'us_per_op');
+  const jose = find('check', 'jose', 'us_per_op');
+  const http = (variant: string) => find('http', variant, 'req_per_s');
+  const p99 = (variant: string) => find('propagation', variant, 'p99_ms');
+  const memory = find('memory', 'ours', 'bytes_per_entry', FULL_SIZE);
+  const logout = find('logout', 'ours', 'per_s');
+
+  return [
+    absolute('check: seen-before ≤ 1.5 µs per check', seen, (v) => v <= 1.5, 'µs'),
+    ratio(
+      'check: seen-before ≥ 40× faster than the tutorial',
+      tutorialCheck,
+      seen,
+      (r) => r >= 40,
+      '× faster',
+    ),
+    ratio('check: first sight ≤ 1.05× jose alone', first, jose, (r) => r <= 1.05, '× jose'),
+    ratio('http: ours ≥ 0.95× unprotected', http('ours'), http('open'), (r) => r >= 0.95, '× open'),
+    ratio("http: ours ≥ 1.3× the tutorial's", http('ours'), http('tutorial'), (r) => r >= 1.3, '× tutorial'),
+    ratio("propagation: p99 ≤ 1.5× the raw hop's p99", p99('ours'), p99('raw'), (r) => r <= 1.5, '× raw'),
+    absolute('memory: ≤ 32 bytes per entry at 1M', memory, (v) => v <= 32, 'B'),
+    resyncOurs?.entries === FULL_SIZE || !resyncOurs
+      ? absolute('resync: ≤ 3 s at 1M', resyncOurs, (v) => v <= 3000, 'ms')
+      : {
+          goal: 'resync: ≤ 3 s at 1M',
+          measured: `not measured at 1M (this run: ${resyncOurs.entries?.toLocaleString('en')} entries)`,
+          met: null,
+        },
+    ratio('resync: ≤ 1.5× the floor', resyncOurs, resyncFloor, (r) => r <= 1.5, '× floor'),
+    absolute('logout: ≥ 2,000 logouts/s', logout, (v) => v >= 2000, '/s'),
+  ];
+}
+
+function absolute(
+  goal: string,
+  row: Row | undefined,
+  ok: (value: number) => boolean,
+  unit: string,
+): GoalCheck {
+  if (!row) return { goal, measured: 'not measured', met: null };
+  return { goal, measured: `${formatNumber(row.value)} ${unit}`, met: ok(row.value) };
+}
+
+/** `a / b`, judged by `ok`. */
+function ratio(
+  goal: string,
+  a: Row | undefined,
+  b: Row | undefined,
+  ok: (ratio: number) => boolean,
+  unit: string,
+): GoalCheck {
+  if (!a || !b) return { goal, measured: 'not measured', met: null };
+  const r = pairedRatio(a, b);
+  return {
+    goal,
+    measured: `${formatNumber(r)}${unit} (${formatNumber(a.value)} vs ${formatNumber(b.value)} ${a.unit})`,
+    met: ok(r),
+  };
+}
