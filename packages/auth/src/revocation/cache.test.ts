@@ -55,6 +55,23 @@ describe('RevocationCache', () => {
     expect(cache.size).toBe(0);
   });
 
+  it('adds straight from snapshot-index members, exactly as from entries', () => {
+    const jti = 'AAECAwQFBgcICQoLDA0ODw';
+    const sid = '00112233-4455-6677-8899-aabbccddeeff';
+    const cache = new RevocationCache(T);
+    expect(cache.addIndexMember(`jti:${jti}`, T + 10)).toBe(true);
+    expect(cache.addIndexMember(`sid:${sid}`, T + 10)).toBe(true);
+    expect(cache.addIndexMember('jti:odd-id-kept-as-string', T + 10)).toBe(true);
+    expect(cache.addIndexMember(`sub:${T}:user`, T + 10)).toBe(true);
+    expect(cache.addIndexMember('nope:x', T + 10)).toBe(false);
+    expect(cache.addIndexMember('jti:', T + 10)).toBe(false);
+    expect(cache.isRevoked(claims({ jti }))).toBe(true);
+    expect(cache.isRevoked(claims({ jti: 'odd-id-kept-as-string' }))).toBe(true);
+    expect(cache.isRevoked(claims({ jti: 'x', sid }))).toBe(true);
+    expect(cache.isRevoked(claims({ jti: 'x', sid: 'y', iat: T - 1 }))).toBe(true);
+    expect(cache.sizes()).toEqual({ jti: 2, sid: 1, sub: 1 });
+  });
+
   it('ignores entries that expired before they arrived', () => {
     const cache = new RevocationCache(T);
     expect(cache.add({ kind: 'jti', id: 'old', exp: T - 1 })).toBe(false);

@@ -1,6 +1,6 @@
 import type { AccessClaims, RevocationKind } from '../claims.ts';
 import { CompactIdSet } from './compact-id-set.ts';
-import type { RevocationEntry } from './entry.ts';
+import { entryFromIndex, type RevocationEntry } from './entry.ts';
 
 /**
  * Every live revoked entry, in memory. `isRevoked` is what every request pays for, so it is
@@ -40,6 +40,34 @@ export class RevocationCache {
       changed = true;
     }
     return changed;
+  }
+
+  /**
+   * Adds an entry straight from its snapshot-index member (`jti:<id>`, `sid:<id>`, `sub:<nb>:<id>`)
+   * and expiry: the snapshot's hot loop, without making an entry object for the common kinds.
+   * Returns false for a member it does not understand.
+   */
+  addIndexMember(member: string, exp: number): boolean {
+    if (exp <= this.#sweptUpTo) return true;
+    if (member.startsWith('jti:')) {
+      if (member.length > 4) this.#jti.add(member, exp, 4);
+      return member.length > 4;
+    }
+    if (member.startsWith('sid:')) {
+      if (member.length > 4) this.#sid.add(member, exp, 4);
+      return member.length > 4;
+    }
+    const entry = entryFromIndex(member, exp);
+    if (entry) this.add(entry);
+    return entry !== undefined;
+  }
+
+  /**
+   * Makes room for `entries` entries in all (before loading a snapshot), so the id
+   * tables are sized once rather than grown step by step.
+   */
+  reserve(entries: number): void {
+    this.#jti.reserve(entries);
   }
 
   /** True when a cached entry revokes these claims. */

@@ -73,6 +73,15 @@ describe('CompactIdSet', () => {
     for (const [i, id] of ids.entries()) expect(set.has(id)).toBe(100 + (i % 7) > 103);
   });
 
+  it('reserves once for a known number of ids and then does not grow', () => {
+    const set = new CompactIdSet();
+    set.reserve(10_000);
+    const bytes = set.tableBytes;
+    for (let i = 0; i < 10_000; i++) set.add(randomBytes(16).toString('base64url'), 100);
+    expect(set.tableBytes).toBe(bytes);
+    expect(set.size).toBe(10_000);
+  });
+
   it('keeps a base64url id and a UUID with the same bytes apart', () => {
     const bytes = randomBytes(16);
     const hex = bytes.toString('hex');

@@ -80,9 +80,19 @@ class WordTable {
     this.size--;
   }
 
+  /** Grows, if needed, so that `total` entries fit without further growth. */
+  reserve(total: number): void {
+    const needed = Math.ceil(total / MAX_LOAD) + 1;
+    if (needed > this.capacity) this.#resize(needed);
+  }
+
   #grow(): void {
+    this.#resize(Math.ceil(this.capacity * GROWTH) + 1);
+  }
+
+  #resize(capacity: number): void {
     const old = this.slots;
-    this.capacity = Math.ceil(this.capacity * GROWTH) + 1;
+    this.capacity = capacity;
     this.slots = new Uint32Array(this.capacity * STRIDE);
     this.size = 0;
     for (let base = 0; base < old.length; base += STRIDE) {
@@ -105,17 +115,29 @@ export class CompactIdSet {
   /** Where the next incremental sweep resumes, per table. */
   readonly #sweepAt = [0, 0];
 
-  /** Adds `id` until `exp` (seconds, > 0), or raises its expiry. True when the set changed. */
-  add(id: string, exp: number): boolean {
+  /**
+   * Adds `id` until `exp` (seconds, > 0), or raises its expiry. True when the set changed. With an
+   * `offset`, the id is the rest of `text` from there (no substring is made on the common path).
+   */
+  add(text: string, exp: number, offset = 0): boolean {
     const w = this.#words;
-    const form = readId(id, w);
+    const form = readId(text, w, offset);
     if (form === 0) {
+      const id = offset === 0 ? text : text.slice(offset);
       const current = this.#other.get(id);
       if (current !== undefined && current >= exp) return false;
       this.#other.set(id, exp);
       return true;
     }
     return this.#table(form).put(w[0]!, w[1]!, w[2]!, w[3]!, exp >>> 0);
+  }
+
+  /**
+   * Sizes the table of 128-bit base64url ids (the common case: `jti`s) for `total` entries. Other
+   * forms grow as they go.
+   */
+  reserve(total: number): void {
+    this.#tables[0]!.reserve(total);
   }
 
   has(id: string): boolean {

@@ -14,6 +14,16 @@ describe('readId', () => {
     }
   });
 
+  it('reads an id after a prefix without a substring', () => {
+    const bytes = randomBytes(16);
+    const out = new Uint32Array(4);
+    expect(readId(`jti:${bytes.toString('base64url')}`, out, 4)).toBe(ID_BASE64URL);
+    expect([...out]).toEqual(words(bytes));
+    const uuid = randomUUID();
+    expect(readId(`sid:${uuid}`, out, 4)).toBe(ID_UUID);
+    expect(readId(`sid:${uuid}x`, out, 4)).toBe(0);
+  });
+
   it('reads lower-case UUIDs exactly', () => {
     const out = new Uint32Array(4);
     for (let i = 0; i < 200; i++) {

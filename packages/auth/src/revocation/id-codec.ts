@@ -19,11 +19,13 @@ for (let i = 0; i < 16; i++) HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
 
 /**
  * Writes the id's 16 bytes as four big-endian words into `out` and returns its form, or returns 0
- * (leaving `out` undefined) when `id` is in neither canonical form.
+ * (leaving `out` undefined) when `id` is in neither canonical form. `offset` skips a prefix (an
+ * index member's `jti:`), so no substring is made.
  */
-export function readId(id: string, out: Uint32Array): number {
-  if (id.length === 22) return readBase64url(id, out) ? ID_BASE64URL : 0;
-  if (id.length === 36) return readUuid(id, out) ? ID_UUID : 0;
+export function readId(id: string, out: Uint32Array, offset = 0): number {
+  const length = id.length - offset;
+  if (length === 22) return readBase64url(id, out, offset) ? ID_BASE64URL : 0;
+  if (length === 36) return readUuid(id, out, offset) ? ID_UUID : 0;
   return 0;
 }
 
@@ -41,16 +43,16 @@ function group(id: string, at: number): number {
   return (a | b | c | d) < 0 ? -1 : (a << 18) | (b << 12) | (c << 6) | d;
 }
 
-function readBase64url(id: string, out: Uint32Array): boolean {
+function readBase64url(id: string, out: Uint32Array, at: number): boolean {
   // Five groups of 4 characters give bytes 0–14; the last 2 characters give byte 15 and 4 bits that
   // must be zero in the canonical spelling.
-  const g0 = group(id, 0);
-  const g1 = group(id, 4);
-  const g2 = group(id, 8);
-  const g3 = group(id, 12);
-  const g4 = group(id, 16);
-  const y = b64(id, 20);
-  const z = b64(id, 21);
+  const g0 = group(id, at);
+  const g1 = group(id, at + 4);
+  const g2 = group(id, at + 8);
+  const g3 = group(id, at + 12);
+  const g4 = group(id, at + 16);
+  const y = b64(id, at + 20);
+  const z = b64(id, at + 21);
   if ((g0 | g1 | g2 | g3 | g4 | y | z) < 0 || (z & 0b1111) !== 0) return false;
   const last = (y << 2) | (z >> 4);
   out[0] = ((g0 << 8) | (g1 >>> 16)) >>> 0;
@@ -82,22 +84,22 @@ function hex4(id: string, at: number): number {
   return word;
 }
 
-function readUuid(id: string, out: Uint32Array): boolean {
+function readUuid(id: string, out: Uint32Array, at: number): boolean {
   // xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx
   if (
-    id.charCodeAt(8) !== 45 ||
-    id.charCodeAt(13) !== 45 ||
-    id.charCodeAt(18) !== 45 ||
-    id.charCodeAt(23) !== 45
+    id.charCodeAt(at + 8) !== 45 ||
+    id.charCodeAt(at + 13) !== 45 ||
+    id.charCodeAt(at + 18) !== 45 ||
+    id.charCodeAt(at + 23) !== 45
   ) {
     return false;
   }
-  const w0 = hex8(id, 0);
-  const a = hex4(id, 9);
-  const b = hex4(id, 14);
-  const c = hex4(id, 19);
-  const d = hex4(id, 24);
-  const w3 = hex8(id, 28);
+  const w0 = hex8(id, at);
+  const a = hex4(id, at + 9);
+  const b = hex4(id, at + 14);
+  const c = hex4(id, at + 19);
+  const d = hex4(id, at + 24);
+  const w3 = hex8(id, at + 28);
   if (w0 < 0 || a < 0 || b < 0 || c < 0 || d < 0 || w3 < 0) return false;
   out[0] = w0;
   out[1] = ((a << 16) | b) >>> 0;

@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
 import type { RevocationCache } from './cache.ts';
-import { entryFromIndex } from './entry.ts';
 import type { RevocationKeys } from './keys.ts';
 import { withTimeout } from './with-timeout.ts';
 
@@ -29,26 +28,27 @@ export async function loadSnapshot(
   const remaining = () => Math.max(1, deadline - Date.now());
   const epoch = await withTimeout(redis.get(keys.epoch), remaining(), 'revocation snapshot');
   if (epoch === null) return { epoch, entries: 0, consistent: true };
+  // Sized once for the whole index instead of growing table by table as the scan goes.
+  cache.reserve(await withTimeout(redis.zcard(keys.index), remaining(), 'revocation snapshot'));
   const nowSec = Math.floor(Date.now() / 1000);
-  let cursor = '0';
-  let entries = 0;
-  do {
-    const [next, flat] = await withTimeout(
+  const scan = (cursor: string) =>
+    withTimeout(
       redis.zscan(keys.index, cursor, 'COUNT', options.batch ?? 5000),
       remaining(),
       'revocation snapshot',
     );
+  let entries = 0;
+  let pending = scan('0');
+  for (;;) {
+    const [next, flat] = await pending;
+    // Ask for the next batch before parsing this one, so Redis and this process work at the same time.
+    if (next !== '0') pending = scan(next);
     for (let i = 0; i + 1 < flat.length; i += 2) {
       const exp = Number(flat[i + 1]);
-      if (exp <= nowSec) continue;
-      const entry = entryFromIndex(flat[i]!, exp);
-      if (entry) {
-        cache.add(entry);
-        entries++;
-      }
+      if (exp > nowSec && cache.addIndexMember(flat[i]!, exp)) entries++;
     }
-    cursor = next;
-  } while (cursor !== '0');
+    if (next === '0') break;
+  }
   // A re-seed (new epoch) during the scan may have rewritten the index: read again under the new one.
   const after = await withTimeout(redis.get(keys.epoch), remaining(), 'revocation snapshot');
   return { epoch, entries, consistent: after === epoch };
