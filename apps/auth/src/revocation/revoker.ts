@@ -1,6 +1,7 @@
 import type { AccessClaims, Logger } from '@revoke/auth';
 import { and, eq, isNull, sql } from '@revoke/db';
 import { type AuthDb, auditLog, sessions, users } from '@revoke/db/auth';
+import { recordLogout } from './record-logout.ts';
 import { recordRevocations } from './record-revocations.ts';
 import type { RevocationRelay } from './revocation-relay.ts';
 
@@ -54,21 +55,12 @@ export function createRevoker(options: RevokerOptions) {
   return {
     /** Logout: this access token (`jti`) and its session (`sid`, so its refresh token dies too). Idempotent. */
     async logout(claims: AccessClaims, actor: string): Promise<{ published: boolean }> {
-      await db.transaction(async (tx) => {
-        await recordRevocations(tx, [
-          {
-            kind: 'jti',
-            subject: claims.jti,
-            expiresAt: new Date(claims.exp * 1000),
-            reason: 'logout',
-            actor,
-          },
-          { kind: 'sid', subject: claims.sid, expiresAt: sessionRevocationExpiry(), reason: 'logout', actor },
-        ]);
-        await endSessions(tx, eq(sessions.id, claims.sid), 'logout');
-        await tx
-          .insert(auditLog)
-          .values({ actor, action: 'logout', target: claims.sid, detail: { jti: claims.jti } });
+      await recordLogout(db, {
+        jti: claims.jti,
+        sid: claims.sid,
+        jtiExpiresAt: new Date(claims.exp * 1000),
+        sidExpiresAt: sessionRevocationExpiry(),
+        actor,
       });
       options.onRevoked?.('jti');
       options.onRevoked?.('sid');
