@@ -44,6 +44,21 @@ describe("the tutorial's Postman test, over HTTP", () => {
     expect((await app.query('auth.me', { authorization: accessToken })).status).toBe(401);
   });
 
+  it('refreshes from the cookie alone with a body-less POST', async () => {
+    const credentials = newCredentials('bodyless');
+    await app.mutate('auth.register', credentials);
+    const login = await app.mutate('auth.login', credentials);
+    const cookie = login.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const response = await fetch(`${app.url}/trpc/auth.refresh`, {
+      method: 'POST',
+      headers: { cookie, 'x-revoke-csrf': '1' },
+    });
+    expect(response.status).toBe(200);
+  });
+
   it('logging out twice with the same token is not an error', async () => {
     const { accessToken } = await signUpAndLogIn(app);
     expect((await app.mutate('auth.logout', undefined, bearer(accessToken))).status).toBe(200);

@@ -2,12 +2,16 @@ import { type AuthContext, createAuthTRPC } from '@revoke/auth/trpc';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { createHttpApp } from './http-app.ts';
 
 // The services' own tRPC setup: its error formatter is what keeps stacks out of responses.
 const { router: makeRouter, publicProcedure } = createAuthTRPC<AuthContext>();
 const router = makeRouter({
   echo: publicProcedure.mutation(() => ({ ok: true })),
+  optional: publicProcedure
+    .input(z.object({ name: z.string().optional() }).optional())
+    .mutation(({ input }) => ({ name: input?.name ?? null })),
   boom: publicProcedure.query(() => {
     throw new Error('secret detail at /srv/x.ts:1');
   }),
@@ -52,6 +56,12 @@ describe('createHttpApp', () => {
     const url = await start({ feed: true });
     const response = await fetch(`${url}/trpc/echo`, { method: 'POST' });
     expect(response.status).toBe(200);
+    // Also with a JSON content type and no body, for a procedure with an optional input.
+    for (const headers of [{}, { 'content-type': 'application/json' }] as Record<string, string>[]) {
+      const optional = await fetch(`${url}/trpc/optional`, { method: 'POST', headers });
+      expect(optional.status).toBe(200);
+      expect(await optional.json()).toEqual({ result: { data: { name: null } } });
+    }
   });
 
   it('never sends a stack or an internal message', async () => {

@@ -24,21 +24,20 @@ export interface HttpAppOptions<TRouter extends AnyRouter> {
 }
 
 /**
- * A body-less POST without a content type (`curl -X POST`, a Postman request with no body) is
- * taken as JSON, so `auth.logout` works from any plain HTTP client instead of answering 415. Safe
- * against CSRF: cookie-authenticated mutations still need the custom header.
+ * A body-less POST (`curl -X POST`, a Postman request with no body) is taken as the JSON `{}`, so
+ * `auth.logout` or a cookie-only `auth.refresh` work from any plain HTTP client instead of answering
+ * 415 or "Unexpected end of JSON input". Safe against CSRF: cookie-authenticated mutations still
+ * need the custom header.
  */
 export function defaultJsonContentType(app: FastifyInstance): void {
   app.addHook('onRequest', async (request) => {
     const headers = request.raw.headers;
-    if (
-      request.method === 'POST' &&
-      !headers['content-type'] &&
-      !headers['transfer-encoding'] &&
-      !Number(headers['content-length'])
-    ) {
+    const bodyless = !headers['transfer-encoding'] && !Number(headers['content-length']);
+    if (request.method === 'POST' && bodyless && !headers['content-type'])
       headers['content-type'] = 'application/json';
-    }
+  });
+  app.addHook('preHandler', async (request) => {
+    if (request.method === 'POST' && (request.body === undefined || request.body === '')) request.body = '{}';
   });
 }
 

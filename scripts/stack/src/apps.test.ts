@@ -25,7 +25,7 @@ describe('placeApps', () => {
 
 describe('stackEnv', () => {
   it('tells every app where every other app and Redis are', () => {
-    const env = stackEnv(placeApps(core, { ACTIVITY_PORT: '6002' }), 'redis://127.0.0.1:6390');
+    const env = stackEnv(placeApps(core, { ACTIVITY_PORT: '6002' }), 'redis://127.0.0.1:6390', {});
     expect(env).toEqual({
       REDIS_URL: 'redis://127.0.0.1:6390',
       AUTH_PORT: '4000',
@@ -35,5 +35,13 @@ describe('stackEnv', () => {
       ACTIVITY_PORT: '6002',
       ACTIVITY_URL: 'http://127.0.0.1:6002',
     });
+  });
+
+  it("points the services' CORS origin at the web client, unless WEB_ORIGIN is set", () => {
+    const all = placeApps(APPS, { WEB_PORT: '5999' });
+    expect(stackEnv(all, 'redis://127.0.0.1:6379', {}).WEB_ORIGIN).toBe('http://127.0.0.1:5999');
+    expect(
+      stackEnv(all, 'redis://127.0.0.1:6379', { WEB_ORIGIN: 'https://app.example' }).WEB_ORIGIN,
+    ).toBeUndefined();
   });
 });

@@ -90,11 +90,18 @@ export function placeApps(apps: readonly AppSpec[], env: Record<string, string |
  * are, plus the Redis the stack settled on. Everything else (DATABASE_URL, data dirs, prefixes) passes
  * through from the caller's environment untouched.
  */
-export function stackEnv(apps: readonly PlacedApp[], redisUrl: string): Record<string, string> {
+export function stackEnv(
+  apps: readonly PlacedApp[],
+  redisUrl: string,
+  inherited: Record<string, string | undefined> = process.env,
+): Record<string, string> {
   const env: Record<string, string> = { REDIS_URL: redisUrl };
   for (const app of apps) {
     env[app.portVar] = String(app.port);
     env[app.urlVar] = app.url;
   }
+  // The services let exactly one origin through CORS: the web client's, wherever it runs this time.
+  const web = apps.find((app) => app.urlVar === 'WEB_URL');
+  if (web && !inherited.WEB_ORIGIN) env.WEB_ORIGIN = new URL(web.url).origin;
   return env;
 }

@@ -61,7 +61,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
   }
   const redis = await ensureRedis(options.env.REDIS_URL || 'redis://127.0.0.1:6379', say);
-  const childEnv = { ...options.env, ...stackEnv(apps, redis.url) };
+  const childEnv = { ...options.env, ...stackEnv(apps, redis.url, options.env) };
 
   const startedAt = Date.now();
   const processes: AppProcess[] = [];

@@ -1,0 +1,50 @@
+import { useQuery } from '@tanstack/react-query';
+import { useApi } from '../api/api-context.tsx';
+import { PageHeading } from '../components/page-heading.tsx';
+import { ErrorMessage, Loading } from '../components/status.tsx';
+import { formatDateTime, formatRelative } from '../format.ts';
+
+const KINDS: Record<string, string> = {
+  'note.created': 'Note added',
+  'note.deleted': 'Note deleted',
+};
+
+/** The user's activity feed, newest first. */
+export function ActivityPage() {
+  const api = useApi();
+  const events = useQuery(api.activity.activity.list.queryOptions());
+  return (
+    <>
+      <PageHeading>Activity</PageHeading>
+      {events.isPending ? (
+        <Loading>Loading activity…</Loading>
+      ) : events.isError ? (
+        <ErrorMessage
+          title="Could not load your activity."
+          error={events.error}
+          onRetry={() => events.refetch()}
+        />
+      ) : events.data.length === 0 ? (
+        <p className="empty">Nothing yet: add a note and it shows up here.</p>
+      ) : (
+        <ol className="list timeline" aria-busy={events.isFetching}>
+          {events.data.map((event) => (
+            <li key={event.id} className="card item">
+              <span>
+                <span className={`kind kind-${event.kind.replace('.', '-')}`}>
+                  {KINDS[event.kind] ?? event.kind}
+                </span>
+                {typeof event.detail?.noteId === 'string' ? (
+                  <span className="detail"> · note {event.detail.noteId.slice(0, 8)}</span>
+                ) : null}
+              </span>
+              <time dateTime={event.createdAt} title={formatDateTime(event.createdAt)}>
+                {formatRelative(event.createdAt)}
+              </time>
+            </li>
+          ))}
+        </ol>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,41 @@
+/** Why this page is signed out; each has a sentence for the user. */
+export type SignOutReason =
+  // Told by the auth app's `auth.sessionEvents` stream:
+  | 'signed_out'
+  | 'logged_out_everywhere'
+  | 'device_revoked'
+  | 'refresh_token_reuse'
+  | 'administrator'
+  | 'revoked'
+  // Decided by this page:
+  | 'signed_out_here'
+  | 'logged_out_everywhere_here'
+  | 'session_expired';
+
+const MESSAGES: Record<SignOutReason, string> = {
+  signed_out: 'You signed out in another tab or window of this browser.',
+  logged_out_everywhere:
+    'You were signed out because “Log out everywhere” was chosen on one of your devices.',
+  device_revoked: 'This device was signed out from another device’s Devices page.',
+  refresh_token_reuse:
+    'Your session was ended for your security: a sign-in token was used twice, which can mean it was copied. ' +
+    'Sign in again, and consider changing your password.',
+  administrator: 'An administrator ended your session.',
+  revoked: 'Your session was ended. Sign in again to continue.',
+  signed_out_here: 'You signed out.',
+  logged_out_everywhere_here:
+    'You logged out everywhere: every device, including this one, is now signed out.',
+  session_expired: 'Your session expired. Sign in again to continue.',
+};
+
+/** The sentence shown for a reason. */
+export function signOutMessage(reason: SignOutReason): string {
+  return MESSAGES[reason];
+}
+
+/** A reason from the server, or `revoked` for one this client does not know yet. */
+export function reasonFromServer(reason: string): SignOutReason {
+  return reason in MESSAGES && !reason.endsWith('_here') && reason !== 'session_expired'
+    ? (reason as SignOutReason)
+    : 'revoked';
+}
