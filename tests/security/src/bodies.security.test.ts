@@ -1,0 +1,185 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CREDENTIAL_BODIES,
+  fullWidth,
+  json,
+  LOGOUT_BODIES,
+  LOOK_ALIKES,
+  OAUTH_REVOKE_BODIES,
+  REFRESH_BODIES,
+} from './cases/hostile-bodies.ts';
+import { type Account, type Device, signUp } from './harness/accounts.ts';
+import { expectRefused, LEAK, show } from './harness/expect-refused.ts';
+import { expectAccepted, protectedCalls } from './harness/fleet-calls.ts';
+import { bearer, mutate, send } from './harness/http.ts';
+import { type Stack, startStack } from './harness/stack.ts';
+import { snapshot } from './harness/state.ts';
+
+let stack: Stack;
+let victim: Account & Device;
+beforeAll(async () => {
+  stack = await startStack();
+  victim = await signUp(stack.auth.url, 'alice');
+});
+afterAll(() => stack?.close());
+
+const lookAlike = (change: (local: string, domain: string) => string) => {
+  const [local = '', domain = ''] = victim.email.split('@');
+  return change(local, domain);
+};
+
+describe.each(['auth.login', 'auth.register'])('hostile %s bodies: a 4xx, nothing written', (path) => {
+  it.each(CREDENTIAL_BODIES.map(([name, body, status, headers]) => [name, status, body, headers] as const))(
+    '%s → %s',
+    async (_name, status, body, headers) => {
+      const before = await snapshot(stack);
+      const answer = await send(`${stack.auth.url}/trpc/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: body(victim),
+      });
+      expectRefused(answer, path, { status });
+      expect(await snapshot(stack)).toEqual(before);
+    },
+  );
+
+  it.each(LOOK_ALIKES)(
+    "the victim's e-mail with %s, the victim's password → 400, no account, no session",
+    async (_name, change) => {
+      const email = lookAlike(change);
+      expect(email).not.toBe(victim.email);
+      const before = await snapshot(stack);
+      const answer = await mutate(stack.auth.url, path, { email, password: victim.password });
+      expectRefused(answer, `${path} ${JSON.stringify(email)}`, { status: 400 });
+      expect(await snapshot(stack)).toEqual(before);
+    },
+  );
+});
+
+describe('full-width and case look-alikes fold to the one account (NFKC, lower case), never a second one', () => {
+  it.each([
+    ['full-width', () => fullWidth(victim.email)],
+    ['upper case', () => victim.email.toUpperCase()],
+    ['full-width upper case with surrounding spaces', () => `  ${fullWidth(victim.email.toUpperCase())}  `],
+  ])('register with the %s e-mail → 409, no new account', async (_name, email) => {
+    const before = await snapshot(stack);
+    expectRefused(
+      await mutate(stack.auth.url, 'auth.register', { email: email(), password: 'another password' }),
+      'register',
+      { status: 409 },
+    );
+    expect(await snapshot(stack)).toEqual(before);
+  });
+
+  it('login with the full-width e-mail and a wrong password → 401, nothing written', async () => {
+    const before = await snapshot(stack);
+    const answer = await mutate(stack.auth.url, 'auth.login', {
+      email: fullWidth(victim.email),
+      password: 'wrong password',
+    });
+    expectRefused(answer, 'login', { status: 401 });
+    expect(await snapshot(stack)).toEqual(before);
+  });
+
+  it("login with the full-width e-mail and the victim's password is the victim's own account", async () => {
+    const answer = await mutate(stack.auth.url, 'auth.login', {
+      email: fullWidth(victim.email),
+      password: victim.password,
+    });
+    expect(answer.status, show('login', answer)).toBe(200);
+    expect(answer.body.result.data.user).toEqual({ id: victim.id, email: victim.email });
+  });
+});
+
+describe('hostile auth.refresh bodies: refused, nothing rotated or revoked', () => {
+  it.each(REFRESH_BODIES.map(([name, body, status, headers]) => [name, status, body, headers] as const))(
+    '%s → %s',
+    async (_name, status, body, headers) => {
+      const before = await snapshot(stack);
+      const answer = await send(`${stack.auth.url}/trpc/auth.refresh`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: body(victim),
+      });
+      expectRefused(answer, 'auth.refresh', { status });
+      if (answer.status === 401)
+        expect(answer.body?.error?.data?.reason).toMatch(/^TOKEN_(INVALID|MISSING)$/);
+      expect(await snapshot(stack)).toEqual(before);
+    },
+  );
+});
+
+describe('hostile auth.logout bodies without a valid credential: refused, nothing revoked', () => {
+  it.each(LOGOUT_BODIES.map(([name, body, status]) => [name, status, body] as const))(
+    '%s → %s',
+    async (_name, status, body) => {
+      const before = await snapshot(stack);
+      const answer = await send(`${stack.auth.url}/trpc/auth.logout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: body(victim),
+      });
+      expectRefused(answer, 'auth.logout', { status });
+      if (answer.status === 401) expect(answer.body.error.data.reason).toBe('TOKEN_MISSING');
+      expect(await snapshot(stack)).toEqual(before);
+    },
+  );
+});
+
+describe('hostile /oauth/revoke bodies: nothing revoked', () => {
+  it.each(OAUTH_REVOKE_BODIES.map(([name, body, status, headers]) => [name, status, body, headers] as const))(
+    '%s → %s',
+    async (_name, status, body, headers) => {
+      const before = await snapshot(stack);
+      const answer = await send(`${stack.auth.url}/oauth/revoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: body(victim),
+      });
+      if (status === 200) {
+        expect(answer.status, show('/oauth/revoke', answer)).toBe(200);
+        expect(answer.text).not.toMatch(LEAK);
+      } else {
+        expectRefused(answer, '/oauth/revoke', { status });
+      }
+      expect(await snapshot(stack)).toEqual(before);
+      await expectAccepted(stack, victim.accessToken, "the victim's token");
+    },
+  );
+});
+
+describe('forged request headers at login', () => {
+  it('Host and X-Forwarded-* do not change the issuer, the audience or the cookie scope', async () => {
+    const answer = await send(`${stack.auth.url}/trpc/auth.login`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        host: 'evil.example',
+        'x-forwarded-host': 'evil.example',
+        'x-forwarded-proto': 'https',
+        'x-forwarded-for': '203.0.113.9',
+      },
+      body: json({ email: victim.email, password: victim.password }),
+    });
+    expect(answer.status, show('login', answer)).toBe(200);
+    const claims = JSON.parse(
+      Buffer.from(answer.body.result.data.accessToken.split('.')[1], 'base64url').toString(),
+    );
+    expect(claims).toMatchObject({ iss: stack.env.AUTH_URL, aud: 'revoke', sub: victim.id });
+    for (const cookie of [answer.headers['set-cookie'] ?? []].flat()) expect(cookie).not.toMatch(/domain=/i);
+  });
+});
+
+describe('after every hostile body', () => {
+  it("the victim's token still works everywhere and a forged one is still refused (no prototype was polluted)", async () => {
+    await expectAccepted(stack, victim.accessToken, "the victim's token");
+    for (const { label, call } of protectedCalls(stack)) {
+      expectRefused(await call(bearer('a.b.c')), label, { status: 401, reason: 'TOKEN_INVALID' });
+    }
+    const wrong = await mutate(stack.auth.url, 'auth.login', {
+      email: victim.email,
+      password: 'wrong password',
+    });
+    expectRefused(wrong, 'login', { status: 401 });
+  });
+});

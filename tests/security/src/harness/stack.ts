@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { createDb, type DbHandle } from '@revoke/db';
+import type { ActivityDb } from '@revoke/db/activity';
+import type { AuthDb } from '@revoke/db/auth';
+import type { NotesDb } from '@revoke/db/notes';
+import { createFreshDatabase, type FreshDatabase } from '@revoke/db/testing';
+import { deleteKeysWithPrefix } from './redis-cleanup.ts';
+import { freePort, ServiceProcess } from './service-process.ts';
+
+/** auth, notes and activity as three processes sharing one Postgres database (a schema each) and Redis. */
+export interface Stack {
+  auth: ServiceProcess;
+  notes: ServiceProcess;
+  activity: ServiceProcess;
+  env: Record<string, string>;
+  /** Read-only views of each service's tables, to prove that hostile input wrote nothing. */
+  db: { auth: AuthDb; notes: NotesDb; activity: ActivityDb };
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the stack on free ports with a fresh database and its own Redis key prefix (as tests/e2e
+ * does). The per-IP login limit is raised: every request of a file comes from 127.0.0.1, and the
+ * suite is about hostile input, not throttling (the per-account failure limit keeps its default).
+ */
+export async function startStack(overrides: Record<string, string> = {}): Promise<Stack> {
+  const database: FreshDatabase = await createFreshDatabase({ prefix: 'security' });
+  const [authPort, notesPort, activityPort] = [await freePort(), await freePort(), await freePort()];
+  const env: Record<string, string> = {
+    DATABASE_URL: database.url,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REVOCATION_PREFIX: `security:${randomBytes(6).toString('hex')}:`,
+    AUTH_PORT: String(authPort),
+    NOTES_PORT: String(notesPort),
+    ACTIVITY_PORT: String(activityPort),
+    AUTH_URL: `http://127.0.0.1:${authPort}`,
+    NOTES_URL: `http://127.0.0.1:${notesPort}`,
+    ACTIVITY_URL: `http://127.0.0.1:${activityPort}`,
+    LOGIN_MAX_PER_IP: '100000',
+    LOG_LEVEL: 'warn',
+    ...overrides,
+  };
+  const make = (name: string, url: string) => new ServiceProcess({ name, url, env });
+  const handles: Pick<DbHandle<'auth'>, 'close'>[] = [];
+  const db = {} as Stack['db'];
+  const stack = {
+    auth: make('auth', env.AUTH_URL!),
+    notes: make('notes', env.NOTES_URL!),
+    activity: make('activity', env.ACTIVITY_URL!),
+    env,
+    db,
+    async close() {
+      await Promise.all(handles.map((handle) => handle.close()));
+      await Promise.all([stack.auth.stop(), stack.notes.stop(), stack.activity.stop()]);
+      await database.drop();
+      // Revocation keys expire by themselves; the prefix's epoch, index and limiter keys would stay.
+      await deleteKeysWithPrefix(env.REDIS_URL!, env.REVOCATION_PREFIX!);
+    },
+  };
+  try {
+    // The services become ready once the auth app has seeded Redis (its epoch); start all at once.
+    await Promise.all([stack.auth.start(), stack.notes.start(), stack.activity.start()]);
+    // Each service migrated its own schema before reporting ready; these handles only read.
+    const open = async <S extends 'auth' | 'notes' | 'activity'>(service: S) => {
+      const handle = await createDb({ service, url: database.url, migrate: false, maxConnections: 2 });
+      handles.push(handle);
+      return handle.db;
+    };
+    db.auth = await open('auth');
+    db.notes = await open('notes');
+    db.activity = await open('activity');
+  } catch (error) {
+    await stack.close();
+    throw error;
+  }
+  return stack;
+}
