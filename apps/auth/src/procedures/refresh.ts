@@ -7,6 +7,18 @@ import { rotateRefreshToken } from '../sessions/rotate-refresh-token.ts';
 import { publicProcedure } from '../trpc.ts';
 import { issueTokens } from './issue-tokens.ts';
 
+/** The refresh token's own wording: the shared messages speak of the access token. */
+const REFRESH_MESSAGES = {
+  TOKEN_INVALID: 'The refresh token is invalid',
+  TOKEN_EXPIRED: 'The refresh token has expired',
+  // The contract's wording for every revoked token (DESIGN §5).
+  TOKEN_REVOKED: 'Token revoked (logged out)',
+} as const;
+
+function refusal(code: keyof typeof REFRESH_MESSAGES) {
+  return toTRPCError(new AuthError(code, { message: REFRESH_MESSAGES[code] }));
+}
+
 const refreshInput = z
   .object({ refreshToken: z.string().max(256).optional() })
   .strict()
@@ -19,7 +31,7 @@ export const refresh = publicProcedure.input(refreshInput).mutation(async ({ ctx
   if (!token)
     throw toTRPCError(new AuthError('TOKEN_MISSING', { message: 'No refresh token was presented' }));
   if (!input?.refreshToken) assertCsrf({ ...ctx.auth, credential: { token, source: 'cookie' } }, 'mutation');
-  if (!looksLikeRefreshToken(token)) throw toTRPCError(new AuthError('TOKEN_INVALID'));
+  if (!looksLikeRefreshToken(token)) throw refusal('TOKEN_INVALID');
 
   const result = await rotateRefreshToken(db, token, {
     refreshTtlSec: env.REFRESH_TOKEN_TTL_SEC,
@@ -42,9 +54,9 @@ export const refresh = publicProcedure.input(refreshInput).mutation(async ({ ctx
         : result.reason === 'invalid'
           ? 'TOKEN_INVALID'
           : 'TOKEN_REVOKED';
-    throw toTRPCError(new AuthError(code));
+    throw refusal(code);
   }
   const user = await users.findById(result.userId);
-  if (!user) throw toTRPCError(new AuthError('TOKEN_REVOKED'));
+  if (!user) throw refusal('TOKEN_REVOKED');
   return issueTokens(ctx, { user, sessionId: result.sessionId, refreshToken: result.refreshToken });
 });
