@@ -69,6 +69,20 @@ export function browserCrossTab(): CrossTab {
       return () => channel?.removeEventListener('message', handler);
     },
     withRefreshLock: <T>(task: () => Promise<T>) =>
-      locks ? (locks.request(LOCK, task) as Promise<T>) : task(),
+      locks ? (locks.request(LOCK, () => settled(task)) as Promise<T>) : task(),
   };
+}
+
+/**
+ * Chromium propagates `localStorage` writes to other tabs' processes asynchronously: a tab that
+ * takes the lock the instant this one releases it could still read the old hint and refresh again
+ * (seen in CI: two refreshes 0 ms apart). Holding the lock a moment longer lets the new hint land
+ * first; only background refreshes wait for it.
+ */
+const HINT_SETTLE_MS = 250;
+
+async function settled<T>(task: () => Promise<T>): Promise<T> {
+  const result = await task();
+  await new Promise((resolve) => setTimeout(resolve, HINT_SETTLE_MS));
+  return result;
 }
