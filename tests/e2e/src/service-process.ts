@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-/** The monorepo's root, from this file. */
+/** The monorepo's root, from this file (shared with tests/security through the exports map). */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** One app (`apps/<name>`) running as its own process, as `pnpm start` runs it. */

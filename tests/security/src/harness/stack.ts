@@ -4,8 +4,8 @@ import type { ActivityDb } from '@revoke/db/activity';
 import type { AuthDb } from '@revoke/db/auth';
 import type { NotesDb } from '@revoke/db/notes';
 import { createFreshDatabase, type FreshDatabase } from '@revoke/db/testing';
+import { freePort, ServiceProcess } from '@revoke/e2e/service-process';
 import { deleteKeysWithPrefix } from './redis-cleanup.ts';
-import { freePort, ServiceProcess } from './service-process.ts';
 
 /** auth, notes and activity as three processes sharing one Postgres database (a schema each) and Redis. */
 export interface Stack {
