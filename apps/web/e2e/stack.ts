@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFreshDatabase } from '@revoke/db/testing';
 import { Redis } from 'ioredis';
-import { freePort, ManagedProcess, ROOT } from './processes.ts';
+import { freePorts, ManagedProcess, ROOT } from './processes.ts';
 
 /** The whole product on free ports: auth, notes and activity as processes, and the built web client. */
 export interface WebStack {
@@ -30,11 +30,11 @@ export interface WebStackOptions {
  */
 export async function startWebStack(options: WebStackOptions = {}): Promise<WebStack> {
   const database = await createFreshDatabase({ prefix: 'web_e2e' });
-  const [authPort, notesPort, activityPort, webPort] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
+  const [authPort, notesPort, activityPort, webPort] = (await freePorts(4)) as [
+    number,
+    number,
+    number,
+    number,
   ];
   const url = (port: number) => `http://127.0.0.1:${port}`;
   const env: Record<string, string> = {

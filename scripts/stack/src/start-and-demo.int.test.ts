@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, isPortFree } from './ports.ts';
+import { freePorts, isPortFree } from './ports.ts';
 import { findExecutable } from './redis.ts';
 import { killProcessesWithEnv, processesWithEnv, shutdownRedis } from './testing/processes.ts';
 
@@ -57,7 +57,9 @@ async function waitForOutput(run: NonNullable<typeof stack>, text: RegExp, timeo
 }
 
 beforeAll(async () => {
-  for (const name of Object.keys(ports) as (keyof typeof ports)[]) ports[name] = await freePort();
+  const names = Object.keys(ports) as (keyof typeof ports)[];
+  const distinct = await freePorts(names.length);
+  for (const [i, name] of names.entries()) ports[name] = distinct[i]!;
   const { STACK_APPS: _apps, DATABASE_URL: _database, ...inherited } = process.env;
   env = {
     ...inherited,

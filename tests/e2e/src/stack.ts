@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createFreshDatabase, type FreshDatabase } from '@revoke/db/testing';
-import { freePort, ServiceProcess } from './service-process.ts';
+import { freePorts, ServiceProcess } from './service-process.ts';
 
 /** auth, notes and activity as three processes sharing one Postgres database (a schema each) and Redis. */
 export interface Stack {
@@ -14,7 +14,7 @@ export interface Stack {
 /** Starts the stack on free ports with a fresh database and its own Redis key prefix. */
 export async function startStack(overrides: Record<string, string> = {}): Promise<Stack> {
   const database: FreshDatabase = await createFreshDatabase({ prefix: 'e2e' });
-  const [authPort, notesPort, activityPort] = [await freePort(), await freePort(), await freePort()];
+  const [authPort, notesPort, activityPort] = (await freePorts(3)) as [number, number, number];
   const env: Record<string, string> = {
     DATABASE_URL: database.url,
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',

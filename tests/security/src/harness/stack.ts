@@ -4,7 +4,7 @@ import type { ActivityDb } from '@revoke/db/activity';
 import type { AuthDb } from '@revoke/db/auth';
 import type { NotesDb } from '@revoke/db/notes';
 import { createFreshDatabase, type FreshDatabase } from '@revoke/db/testing';
-import { freePort, ServiceProcess } from '@revoke/e2e/service-process';
+import { freePorts, ServiceProcess } from '@revoke/e2e/service-process';
 import { deleteKeysWithPrefix } from './redis-cleanup.ts';
 
 /** auth, notes and activity as three processes sharing one Postgres database (a schema each) and Redis. */
@@ -25,7 +25,7 @@ export interface Stack {
  */
 export async function startStack(overrides: Record<string, string> = {}): Promise<Stack> {
   const database: FreshDatabase = await createFreshDatabase({ prefix: 'security' });
-  const [authPort, notesPort, activityPort] = [await freePort(), await freePort(), await freePort()];
+  const [authPort, notesPort, activityPort] = (await freePorts(3)) as [number, number, number];
   const env: Record<string, string> = {
     DATABASE_URL: database.url,
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
