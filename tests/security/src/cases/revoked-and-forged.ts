@@ -45,8 +45,16 @@ export const REVOKED_VARIANTS: Variant[] = [
   ['"=" padding on the header', (t) => bearer(t.replace('.', '=.')), 'TOKEN_INVALID'],
   ['"=" padding on the payload', (t) => bearer(withSegment(t, 1, `${t.split('.')[1]}=`)), 'TOKEN_INVALID'],
   [
-    'standard base64 alphabet (+ and /)',
-    (t) => bearer(t.replace(/-/g, '+').replace(/_/g, '/')),
+    // The signature re-encoded in standard base64 always changes (its 64 bytes need "==" padding),
+    // so the variant is never the unchanged token, whatever characters the token happens to hold.
+    'standard base64 (+, / and = padding)',
+    (t) => {
+      const [header, payload, signature] = t.split('.') as [string, string, string];
+      const standard = (segment: string) => segment.replace(/-/g, '+').replace(/_/g, '/');
+      return bearer(
+        `${standard(header)}.${standard(payload)}.${Buffer.from(signature, 'base64url').toString('base64')}`,
+      );
+    },
     'TOKEN_INVALID',
   ],
   ['a space inside the signature', (t) => bearer(`${t.slice(0, -10)} ${t.slice(-10)}`), 'TOKEN_INVALID'],
