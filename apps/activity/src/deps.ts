@@ -1,7 +1,7 @@
 import type { KeySource } from '@revoke/auth';
 import { createDb } from '@revoke/db';
 import type { ActivityDb } from '@revoke/db/activity';
-import { type AuthStack, createAuthStack } from '@revoke/service';
+import { type AuthStack, startAuthStack } from '@revoke/service';
 import { type Logger, pino } from 'pino';
 import type { Env } from './env.ts';
 
@@ -36,27 +36,14 @@ export async function buildDeps(env: Env, options: BuildDepsOptions = {}): Promi
     dataDir: env.ACTIVITY_DATA_DIR,
     onPoolError: (error) => logger.warn({ err: error.message }, 'postgres: idle connection failed'),
   });
-  const auth = createAuthStack({
-    redisUrl: env.REDIS_URL,
-    prefix: env.REVOCATION_PREFIX,
-    authUrl: env.AUTH_URL,
-    audience: env.TOKEN_AUDIENCE,
-    clockToleranceSec: env.CLOCK_TOLERANCE_SEC,
-    staleAfterMs: env.REVOCATION_STALE_AFTER_MS,
-    maxLifetimeSec: env.MAX_TOKEN_LIFETIME_SEC,
+  const auth = await startAuthStack('activity', env, {
     logger,
-    ...(options.keys ? { keys: options.keys } : {}),
+    keys: options.keys,
+    waitForFeed: options.waitForFeed,
   });
   const close = async () => {
     await auth.close();
     await database.close();
   };
-  // start() resolves only at the first snapshot (it retries until Redis answers with an epoch);
-  // until then `/readyz` says 503.
-  const firstSnapshot = auth.feed.start();
-  if (options.waitForFeed ?? true) {
-    logger.info({ redis: env.REDIS_URL }, "activity: waiting for the revocation feed's first snapshot");
-    await firstSnapshot;
-  }
   return { env, logger, db: database.db, auth, close };
 }

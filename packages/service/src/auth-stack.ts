@@ -57,3 +57,44 @@ export function createAuthStack(options: AuthStackOptions): AuthStack {
   const guard = createAuthGuard({ verifier, feed, observer: metrics, logger: options.logger });
   return { verifier, feed, guard, metrics, close: () => feed.close() };
 }
+
+/** The settings of `serviceEnvShape` that the auth stack reads. */
+export interface AuthStackEnv {
+  REDIS_URL: string;
+  REVOCATION_PREFIX: string;
+  AUTH_URL: string;
+  TOKEN_AUDIENCE: string;
+  CLOCK_TOLERANCE_SEC: number;
+  REVOCATION_STALE_AFTER_MS: number;
+  MAX_TOKEN_LIFETIME_SEC: number;
+}
+
+/**
+ * {@link createAuthStack} from a service's validated env, then starts its revocation feed. With
+ * `waitForFeed` (the default) it resolves only once the first snapshot loaded (retrying until Redis
+ * answers with an epoch); tests pass false to watch `/readyz` answer 503 until then.
+ */
+export async function startAuthStack(
+  service: string,
+  env: AuthStackEnv,
+  options: { logger: Logger; keys?: KeySource | undefined; waitForFeed?: boolean | undefined },
+): Promise<AuthStack> {
+  const { logger } = options;
+  const auth = createAuthStack({
+    redisUrl: env.REDIS_URL,
+    prefix: env.REVOCATION_PREFIX,
+    authUrl: env.AUTH_URL,
+    audience: env.TOKEN_AUDIENCE,
+    clockToleranceSec: env.CLOCK_TOLERANCE_SEC,
+    staleAfterMs: env.REVOCATION_STALE_AFTER_MS,
+    maxLifetimeSec: env.MAX_TOKEN_LIFETIME_SEC,
+    logger,
+    ...(options.keys ? { keys: options.keys } : {}),
+  });
+  const firstSnapshot = auth.feed.start();
+  if (options.waitForFeed ?? true) {
+    logger.info({ redis: env.REDIS_URL }, `${service}: waiting for the revocation feed's first snapshot`);
+    await firstSnapshot;
+  }
+  return auth;
+}

@@ -1,5 +1,11 @@
 /** Shared plumbing of the internal services (notes, activity): env, auth stack, HTTP app, lifecycle. */
-export { type AuthStack, type AuthStackOptions, createAuthStack } from './auth-stack.ts';
+export {
+  type AuthStack,
+  type AuthStackEnv,
+  type AuthStackOptions,
+  createAuthStack,
+  startAuthStack,
+} from './auth-stack.ts';
 export { optionalString, parseEnvOrExit, portSchema, serviceEnvShape } from './env.ts';
 export { createHttpApp, defaultJsonContentType, type HttpAppOptions } from './http-app.ts';
 export { closeOnSignals } from './lifecycle.ts';
