@@ -13,6 +13,9 @@ const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { 
 const apps = presentApps(root).filter((app) => app.readyPath === '/readyz');
 
 interface Service {
+  profiles?: string[];
+  networks?: string[] | Record<string, { ipv4_address: string }>;
+  entrypoint?: string[];
   build?: { context: string; dockerfile: string };
   image?: string;
   command?: string[];
@@ -80,6 +83,56 @@ describe('docker-compose.yml', () => {
       const prefixes = new Set(apps.map((other) => service(other.name).environment?.REVOCATION_PREFIX));
       expect(prefixes.size).toBe(1);
     });
+  });
+});
+
+describe('docker-compose.yml, profile "cluster"', () => {
+  const inProfile = Object.entries(compose.services).filter(([, found]) =>
+    found.profiles?.includes('cluster'),
+  );
+  const nodes = inProfile.filter(([name]) => /^redis-c\d$/.test(name));
+  const clusterApps = inProfile.filter(([, found]) => found.build);
+
+  it('keeps every default service out of the profile, so `docker compose up` is unchanged', () => {
+    for (const name of ['redis', 'postgres', ...apps.map((app) => app.name)])
+      expect(service(name).profiles).toBeUndefined();
+  });
+
+  it('runs six cluster-enabled Redis nodes that never evict, on distinct fixed addresses', () => {
+    expect(nodes).toHaveLength(6);
+    const addresses = new Set<string>();
+    for (const [, node] of nodes) {
+      expect(node.command).toEqual(expect.arrayContaining(['--cluster-enabled', 'yes']));
+      expect(node.command).toEqual(expect.arrayContaining(['--maxmemory-policy', 'noeviction']));
+      addresses.add((node.networks as Record<string, { ipv4_address: string }>).cluster!.ipv4_address);
+    }
+    expect(addresses.size).toBe(6);
+  });
+
+  it('forms the cluster with one replica per master once every node is healthy', () => {
+    const init = service('redis-cluster-init');
+    const script = init.command?.join(' ') ?? '';
+    expect(script).toContain('--cluster create');
+    expect(script).toContain('--cluster-replicas 1');
+    for (const [name] of nodes) expect(init.depends_on?.[name]).toEqual({ condition: 'service_healthy' });
+  });
+
+  it('runs auth, activity and two notes instances on the cluster, never on the single Redis', () => {
+    const names = clusterApps.map(([name]) => name).sort();
+    expect(names).toEqual(['activity-c', 'auth-c', 'notes-c', 'notes-c2']);
+    const seeds = nodes.map(
+      ([, node]) =>
+        `${(node.networks as Record<string, { ipv4_address: string }>).cluster!.ipv4_address}:6379`,
+    );
+    for (const [, app] of clusterApps) {
+      expect(app.environment?.REDIS_URL).toBeUndefined();
+      expect(app.environment?.REDIS_CLUSTER_NODES?.split(',').sort()).toEqual(seeds.sort());
+      expect(new URL(app.environment?.DATABASE_URL ?? '').host).toBe('postgres-c:5432');
+      expect(app.depends_on?.['redis-cluster-init']).toEqual({ condition: 'service_completed_successfully' });
+      expect(app.environment?.REVOCATION_PREFIX).toBe(service('auth').environment?.REVOCATION_PREFIX);
+    }
+    const hostPorts = clusterApps.flatMap(([, app]) => app.ports ?? []).map((port) => port.split(':')[0]);
+    expect(new Set(hostPorts).size).toBe(4);
   });
 });
 
