@@ -40,7 +40,7 @@ try {
   const appliedMs = performance.now() - startedAt;
   const after = await usedMemory(redis);
 
-  const rows = [
+  const rows: [string, string][] = [
     ['entries', entries.toLocaleString('en-US')],
     ['Redis memory per live revocation', `${((after - before) / entries).toFixed(0)} B`],
     [
