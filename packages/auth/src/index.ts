@@ -4,6 +4,14 @@ export { type AuthenticateOptions, type AuthGuard, type AuthGuardOptions, create
 export { type AuthObserver, type CheckResult, type Logger, silentLogger } from './observer.ts';
 export { RevocationCache } from './revocation/cache.ts';
 export {
+  type ClusterSeed,
+  createRedisClient,
+  isCluster,
+  parseClusterNodes,
+  type RedisClient,
+  type RedisClusterConfig,
+} from './revocation/connection.ts';
+export {
   entryMatches,
   type RevocationEntry,
   type RevocationEvent,
@@ -11,7 +19,14 @@ export {
   revocationEventSchema,
 } from './revocation/entry.ts';
 export { type FeedStatus, RevocationFeed, type RevocationFeedOptions } from './revocation/feed.ts';
-export { DEFAULT_PREFIX, type RevocationKeys, revocationKeys } from './revocation/keys.ts';
+export {
+  DEFAULT_CLUSTER_SHARDS,
+  DEFAULT_PREFIX,
+  type RevocationKeys,
+  type RevocationKeysOptions,
+  revocationKeys,
+  type ShardKeys,
+} from './revocation/keys.ts';
 export {
   createRevocationWriter,
   type RevocationWriter,

@@ -1,17 +1,24 @@
+import { randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { AccessClaims } from '../claims.ts';
 import { AuthError } from '../errors.ts';
 import { type AuthObserver, type Logger, silentLogger } from '../observer.ts';
 import { RevocationCache } from './cache.ts';
+import { createRedisClient, isCluster, type RedisClient, type RedisClusterConfig } from './connection.ts';
 import { revocationEventSchema } from './entry.ts';
-import { DEFAULT_PREFIX, type RevocationKeys, revocationKeys } from './keys.ts';
-import { loadSnapshot } from './snapshot.ts';
+import { DEFAULT_CLUSTER_SHARDS, DEFAULT_PREFIX, type RevocationKeys, revocationKeys } from './keys.ts';
+import { combinedEpoch, loadSnapshot } from './snapshot.ts';
 import { withTimeout } from './with-timeout.ts';
 
 export interface RevocationFeedOptions {
   /** Default `redis://127.0.0.1:6379`. */
   redisUrl?: string;
-  /** Extra ioredis options for both connections (TLS, password, …). */
+  /**
+   * A Redis Cluster instead of `redisUrl`: events arrive by sharded pub/sub (`SSUBSCRIBE` to every
+   * shard's channel, one subscriber connection per master) and snapshots read every shard.
+   */
+  redisCluster?: RedisClusterConfig | undefined;
+  /** Extra ioredis options for both connections (TLS, password, …); per node in a cluster. */
   redisOptions?: RedisOptions;
   /** Key namespace; must match the writer's. */
   prefix?: string;
@@ -27,6 +34,18 @@ export interface RevocationFeedOptions {
   snapshotTimeoutMs?: number;
   observer?: AuthObserver;
   logger?: Logger;
+}
+
+/** Cluster mode: one heartbeat round, awaiting an echo from each shard and the shards' epochs. */
+interface HeartbeatRound {
+  id: string;
+  sentAt: number;
+  /** The subscriber generation it was sent under. */
+  generation: number;
+  /** Shards whose echo has not arrived yet. */
+  pending: Set<number>;
+  /** The shards' combined epoch once read (null: some shard holds none). */
+  epoch?: string | null;
 }
 
 /** What `/readyz` and operators see. */
@@ -55,8 +74,16 @@ export interface FeedStatus {
 export class RevocationFeed {
   readonly cache: RevocationCache;
   readonly #keys: RevocationKeys;
-  readonly #sub: Redis;
-  readonly #cmd: Redis;
+  readonly #sub: RedisClient;
+  readonly #cmd: RedisClient;
+  /** Cluster mode: per shard, the channel only this feed listens to, for its heartbeat echoes. */
+  readonly #echoChannels: string[] = [];
+  /** Cluster mode: bumped on every change of subscriber connections; a heartbeat round spanning one proves nothing. */
+  #generation = 0;
+  /** Cluster mode: the heartbeat round awaiting its echoes. */
+  #round: HeartbeatRound | undefined;
+  /** Cluster mode: rounds in a row that went unanswered. */
+  #lostRounds = 0;
   readonly #staleAfterMs: number;
   readonly #heartbeatMs: number;
   readonly #directTimeoutMs: number;
@@ -82,7 +109,10 @@ export class RevocationFeed {
 
   constructor(options: RevocationFeedOptions = {}) {
     this.cache = options.cache ?? new RevocationCache();
-    this.#keys = revocationKeys(options.prefix ?? DEFAULT_PREFIX);
+    const cluster = options.redisCluster;
+    this.#keys = revocationKeys(options.prefix ?? DEFAULT_PREFIX, {
+      shards: cluster ? (cluster.shards ?? DEFAULT_CLUSTER_SHARDS) : undefined,
+    });
     this.#staleAfterMs = options.staleAfterMs ?? 3000;
     this.#heartbeatMs = options.heartbeatMs ?? 1000;
     this.#directTimeoutMs = options.directTimeoutMs ?? 250;
@@ -103,9 +133,24 @@ export class RevocationFeed {
       maxRetriesPerRequest: 0,
       retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 1000),
     };
-    // We resubscribe ourselves: ioredis's own resubscription is not awaited before `ready`.
-    this.#sub = new Redis(url, { ...common, autoResubscribe: false, connectionName: 'revocation-feed' });
-    this.#cmd = new Redis(url, { ...common, connectionName: 'revocation-feed-cmd' });
+    if (cluster) {
+      // ioredis keeps one sharded subscriber per master and re-subscribes after a failover by itself, but
+      // says nothing when that is acknowledged: the heartbeat's echoes on each shard are what prove it.
+      this.#sub = createRedisClient({
+        cluster: { ...cluster, options: { ...cluster.options, shardedSubscribers: true } },
+        redisOptions: { ...common, connectionName: 'revocation-feed' },
+      });
+      this.#cmd = createRedisClient({
+        cluster,
+        redisOptions: { ...common, connectionName: 'revocation-feed-cmd' },
+      });
+      const feedId = randomBytes(8).toString('base64url');
+      for (const shard of this.#keys.shards) this.#echoChannels.push(`${shard.channel}:echo:${feedId}`);
+    } else {
+      // We resubscribe ourselves: ioredis's own resubscription is not awaited before `ready`.
+      this.#sub = new Redis(url, { ...common, autoResubscribe: false, connectionName: 'revocation-feed' });
+      this.#cmd = new Redis(url, { ...common, connectionName: 'revocation-feed-cmd' });
+    }
     this.#wire();
   }
 
@@ -151,15 +196,18 @@ export class RevocationFeed {
    */
   async checkDirect(claims: AccessClaims): Promise<boolean> {
     const keys = this.#keys;
+    const cmd = this.#cmd;
     let values: (string | null)[];
     try {
       values = await withTimeout(
-        this.#cmd.mget(
-          keys.epoch,
-          keys.entry('jti', claims.jti),
-          keys.entry('sid', claims.sid),
-          keys.entry('sub', claims.sub),
-        ),
+        isCluster(cmd)
+          ? this.#clusterDirect(cmd, claims)
+          : cmd.mget(
+              keys.epoch,
+              keys.entry('jti', claims.jti),
+              keys.entry('sid', claims.sid),
+              keys.entry('sub', claims.sub),
+            ),
         this.#directTimeoutMs,
         'direct revocation check',
       );
@@ -175,6 +223,25 @@ export class RevocationFeed {
     const revoked = jti != null || sid != null || (notBefore != null && claims.iat < Number(notBefore));
     this.#observer.directCheck?.(revoked ? 'revoked' : 'ok');
     return revoked;
+  }
+
+  /**
+   * The direct check's reads in a cluster: the three keys sit in up to three slots (MGET would be
+   * CROSSSLOT), each shard with its own epoch; the answer counts only if every shard read holds one.
+   */
+  async #clusterDirect(cmd: RedisClient, claims: AccessClaims): Promise<(string | null)[]> {
+    const keys = this.#keys;
+    const wanted = [
+      ['jti', claims.jti],
+      ['sid', claims.sid],
+      ['sub', claims.sub],
+    ] as const;
+    const shards = [...new Set(wanted.map(([kind, id]) => keys.shardOf(kind, id)))];
+    const [epochs, values] = await Promise.all([
+      Promise.all(shards.map((shard) => cmd.get(keys.shards[shard]!.epoch))),
+      Promise.all(wanted.map(([kind, id]) => cmd.get(keys.entry(kind, id)))),
+    ]);
+    return [epochs.some((epoch) => epoch === null) ? null : 'present', ...values];
   }
 
   /** Stops the heartbeat and drops both connections. */
@@ -195,6 +262,18 @@ export class RevocationFeed {
       this.#heartbeatSentAt = null;
     });
     this.#sub.on('message', (_channel: string, message: string) => this.#onMessage(message));
+    this.#sub.on('smessage', (channel: string, message: string) => {
+      const echo = this.#echoChannels.indexOf(channel);
+      if (echo >= 0) this.#onEcho(echo, message);
+      else this.#onMessage(message);
+    });
+    if (isCluster(this.#sub)) {
+      // A subscriber connection came or went (failover, a master replaced): messages may have been lost
+      // in between, so the cache is not complete until echoes prove every shard again and a snapshot ran.
+      for (const event of ['-node', '+subscriber', '-subscriber', 'subscribersReady']) {
+        this.#sub.on(event, () => this.#subscriptionsChanged());
+      }
+    }
     this.#cmd.on('ready', () => void this.#resync());
     for (const [name, connection] of [
       ['subscriber', this.#sub],
@@ -209,7 +288,16 @@ export class RevocationFeed {
   async #subscribe(): Promise<void> {
     try {
       // Only after Redis acknowledged the subscription is a snapshot gap-free.
-      await this.#sub.subscribe(this.#keys.channel);
+      const sub = this.#sub;
+      if (isCluster(sub)) {
+        // One SSUBSCRIBE per shard: a shard's channels share its hash tag, so they go to its master's subscriber.
+        await Promise.all(
+          this.#keys.shards.map((shard, n) => sub.ssubscribe(shard.channel, this.#echoChannels[n]!)),
+        );
+        this.#generation++;
+      } else {
+        await sub.subscribe(this.#keys.channel);
+      }
       this.#subscribed = true;
       await this.#resync();
     } catch (error) {
@@ -297,6 +385,10 @@ export class RevocationFeed {
   #tick(): void {
     // A slice per heartbeat: a million entries are swept over a few seconds, never in one long pause.
     this.cache.sweep(Math.floor(Date.now() / 1000), 65_536);
+    if (isCluster(this.#cmd)) {
+      this.#clusterTick(this.#cmd);
+      return;
+    }
     if (!this.#subscribed || this.#closed) return;
     if (!this.#synced) {
       void this.#resync();
@@ -329,5 +421,84 @@ export class RevocationFeed {
         if (this.#heartbeatSentAt === sentAt) this.#heartbeatSentAt = null;
       },
     );
+  }
+
+  #subscriptionsChanged(): void {
+    this.#generation++;
+    if (this.#subscribed) this.#observer.reconnect?.();
+    this.#subscribed = false;
+    this.#synced = false;
+  }
+
+  /**
+   * The cluster heartbeat. A PING on a cluster client reaches some node's command connection, not the
+   * sharded subscribers, so it proves nothing about delivery. Instead each round SPUBLISHes a token on
+   * every shard's echo channel (same hash tag as the shard's event channel, so the same master and the
+   * same subscriber connection) and reads every shard's epoch. A shard's echo arriving proves that its
+   * subscription is live and that every event published on it before the echo has been delivered (one
+   * master, one connection, in order). Only a round whose echoes all came back, with no subscriber change
+   * meanwhile and unchanged epochs, refreshes the cache; one that does not come back within two beats
+   * marks the feed unsynced, and the first complete round after that triggers a fresh snapshot.
+   */
+  #clusterTick(cmd: RedisClient): void {
+    if (this.#closed || this.#sub.status !== 'ready') return;
+    const round = this.#round;
+    if (round) {
+      if (Date.now() - round.sentAt <= 2 * this.#heartbeatMs) return;
+      this.#round = undefined;
+      if (this.#subscribed)
+        this.#log.warn({}, 'revocation feed: heartbeat echo missing on a shard; resynchronising');
+      this.#subscriptionsChanged();
+      // ioredis normally re-subscribes after a topology change; if it did not within a few seconds, start over.
+      if (++this.#lostRounds >= 5) {
+        this.#lostRounds = 0;
+        this.#sub.disconnect(true);
+      }
+      return;
+    }
+    const id = randomBytes(6).toString('base64url');
+    const current = {
+      id,
+      sentAt: Date.now(),
+      generation: this.#generation,
+      pending: new Set(this.#keys.shards.keys()),
+    } as HeartbeatRound;
+    this.#round = current;
+    Promise.all(this.#keys.shards.map((shard) => cmd.get(shard.epoch))).then(
+      (epochs) => {
+        current.epoch = combinedEpoch(epochs);
+        this.#maybeCompleteRound(current);
+      },
+      () => {},
+    );
+    for (const [n, channel] of this.#echoChannels.entries()) {
+      cmd.spublish(channel, id).catch(() => current.pending.add(n));
+    }
+  }
+
+  #onEcho(shard: number, id: string): void {
+    const round = this.#round;
+    if (round?.id !== id) return;
+    round.pending.delete(shard);
+    this.#maybeCompleteRound(round);
+  }
+
+  #maybeCompleteRound(round: HeartbeatRound): void {
+    if (this.#round !== round || round.pending.size > 0 || round.epoch === undefined) return;
+    this.#round = undefined;
+    this.#lostRounds = 0;
+    if (round.generation !== this.#generation) return;
+    if (!this.#subscribed) {
+      // Every shard's subscription is proven live since the last change: now a snapshot is gap-free.
+      this.#subscribed = true;
+      void this.#resync();
+      return;
+    }
+    if (round.epoch === null || round.epoch !== this.#epoch) {
+      this.#synced = false;
+      void this.#resync();
+      return;
+    }
+    if (this.#synced) this.#freshAt = round.sentAt;
   }
 }

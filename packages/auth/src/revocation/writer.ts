@@ -1,14 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import { isCluster, type RedisClient } from './connection.ts';
 import { indexMember, type RevocationEntry, type RevocationEvent, revocationEntrySchema } from './entry.ts';
-import { DEFAULT_PREFIX, revocationKeys } from './keys.ts';
+import { DEFAULT_CLUSTER_SHARDS, DEFAULT_PREFIX, revocationKeys } from './keys.ts';
+import { combinedEpoch } from './snapshot.ts';
 
 /**
  * One revocation, atomically: the entry key (expiring at `exp`), its index member, and the
  * event. A script rather than MULTI because the merge needs the current value: a user's
  * not-before and an entry's expiry only ever move forward, so replays and reorderings are harmless
  * (idempotent), and the index never keeps a superseded not-before.
- * KEYS: entry, index. ARGV: kind, id, value, expAt, member, channel ('' = do not publish), event, now.
+ * KEYS: entry, index. ARGV: kind, id, value, expAt, member, channel ('' = do not publish), event, now,
+ * publish command (`PUBLISH`, or `SPUBLISH` in a cluster: the channel shares the keys' hash tag, so
+ * the event stays on the shard's master and the script on one slot).
  */
 const WRITE_SCRIPT = `
 local kind, id, value, expAt = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
@@ -25,14 +29,19 @@ redis.call('SET', KEYS[1], value, 'EXAT', expAt)
 redis.call('ZADD', KEYS[2], expAt, member)
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[8])
 if ARGV[6] == '' then return -1 end
-return redis.call('PUBLISH', ARGV[6], ARGV[7])
+return redis.call(ARGV[9], ARGV[6], ARGV[7])
 `;
 
 export interface RevocationWriterOptions {
-  /** A command connection (not a subscriber). Commands must reach Redis: the write is acknowledged only once they do. */
-  redis: Redis;
+  /**
+   * A command connection (not a subscriber) to a single Redis or a Redis Cluster. Commands must reach
+   * Redis: the write is acknowledged only once they do.
+   */
+  redis: RedisClient;
   /** Key namespace; must match the feeds'. */
   prefix?: string;
+  /** Number of shards when `redis` is a cluster (default 16); must match the feeds'. Ignored on a single Redis. */
+  shards?: number;
   /**
    * The verifiers' clock tolerance. Entries live until `exp` plus this, or a revoked token would be
    * accepted again during the window in which verifiers still accept it as unexpired.
@@ -68,7 +77,11 @@ export interface RevocationWriter {
 /** A {@link RevocationWriter} over one Redis command connection. */
 export function createRevocationWriter(options: RevocationWriterOptions): RevocationWriter {
   const { redis } = options;
-  const keys = revocationKeys(options.prefix ?? DEFAULT_PREFIX);
+  const cluster = isCluster(redis);
+  const keys = revocationKeys(options.prefix ?? DEFAULT_PREFIX, {
+    shards: cluster ? (options.shards ?? DEFAULT_CLUSTER_SHARDS) : undefined,
+  });
+  const publishCommand = cluster ? 'SPUBLISH' : 'PUBLISH';
   // EVALSHA with a fallback to EVAL: the script is sent once per connection, not with every write.
   if (!('revocationWrite' in redis))
     redis.defineCommand('revocationWrite', { numberOfKeys: 2, lua: WRITE_SCRIPT });
@@ -81,17 +94,19 @@ export function createRevocationWriter(options: RevocationWriterOptions): Revoca
     // What is stored and announced lives until exp + tolerance, so every cache keeps it as long as Redis does.
     const stored: RevocationEntry = { ...entry, exp: entry.exp + tolerance };
     const event: RevocationEvent = { v: 1, type: 'revoked', entry: stored, at: now() };
+    const shard = keys.shards[keys.shardOf(entry.kind, entry.id)]!;
     return [
       keys.entry(entry.kind, entry.id),
-      keys.index,
+      shard.index,
       entry.kind,
       entry.id,
       value,
       stored.exp,
       indexMember(stored),
-      publish ? keys.channel : '',
+      publish ? shard.channel : '',
       JSON.stringify(event),
       nowSec,
+      publishCommand,
     ];
   }
 
@@ -111,39 +126,62 @@ export function createRevocationWriter(options: RevocationWriterOptions): Revoca
     revokeUserBefore: ({ sub, notBefore, exp }) => write({ kind: 'sub', id: sub, notBefore, exp }),
 
     async writeAll(entries) {
-      const batch = redis.pipeline();
+      // A cluster pipeline must stay on one node: one pipeline per shard (one slot each), run side by side.
+      const batches = new Map<number, ChainableCommander>();
       for (const input of entries) {
         const entry = revocationEntrySchema.parse(input);
-        if (isLive(entry)) scripted(batch).revocationWrite(...args(entry, true));
+        if (!isLive(entry)) continue;
+        const shard = keys.shardOf(entry.kind, entry.id);
+        const batch = batches.get(shard) ?? redis.pipeline();
+        batches.set(shard, batch);
+        scripted(batch).revocationWrite(...args(entry, true));
       }
-      await execOrThrow(batch);
+      const results = await Promise.allSettled([...batches.values()].map(execOrThrow));
+      const failed = results.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
     },
 
     async seed(entries) {
       let count = 0;
-      let batch = redis.pipeline();
+      const batches = new Map<number, { pipeline: ChainableCommander; size: number }>();
       for (const input of entries) {
         const entry = revocationEntrySchema.parse(input);
         if (!isLive(entry)) continue;
-        scripted(batch).revocationWrite(...args(entry, false));
+        const shard = keys.shardOf(entry.kind, entry.id);
+        const batch = batches.get(shard) ?? { pipeline: redis.pipeline(), size: 0 };
+        batches.set(shard, batch);
+        scripted(batch.pipeline).revocationWrite(...args(entry, false));
         count++;
         // Bounded batches keep memory flat when re-seeding a million entries.
-        if (count % 1000 === 0) {
-          await execOrThrow(batch);
-          batch = redis.pipeline();
+        if (++batch.size === 1000) {
+          batches.delete(shard);
+          await execOrThrow(batch.pipeline);
         }
       }
-      await execOrThrow(batch);
+      await Promise.all([...batches.values()].map((batch) => execOrThrow(batch.pipeline)));
       return count;
     },
 
-    readEpoch: () => redis.get(keys.epoch),
+    async readEpoch() {
+      if (!cluster) return redis.get(keys.epoch);
+      // One GET per shard: their epochs sit in different slots, where MGET is a CROSSSLOT error.
+      return combinedEpoch(await Promise.all(keys.shards.map((shard) => redis.get(shard.epoch))));
+    },
 
     async setEpoch() {
       const epoch = randomBytes(12).toString('base64url');
       const event: RevocationEvent = { v: 1, type: 'resync', epoch, at: now() };
-      // One step, so that no feed can see the new epoch without also being told to resync.
-      await redis.multi().set(keys.epoch, epoch).publish(keys.channel, JSON.stringify(event)).exec();
+      if (!cluster) {
+        // One step, so that no feed can see the new epoch without also being told to resync.
+        await redis.multi().set(keys.epoch, epoch).publish(keys.channel, JSON.stringify(event)).exec();
+        return epoch;
+      }
+      // Per shard, the same step on its own slot; every shard, since a feed listens to each.
+      await Promise.all(
+        keys.shards.map((shard) =>
+          execOrThrow(redis.multi().set(shard.epoch, epoch).spublish(shard.channel, JSON.stringify(event))),
+        ),
+      );
       return epoch;
     },
   };
@@ -156,7 +194,7 @@ function scripted<T extends object>(
   return target as T & { revocationWrite(...args: (string | number)[]): Promise<unknown> };
 }
 
-async function execOrThrow(pipeline: ReturnType<Redis['pipeline']>): Promise<void> {
+async function execOrThrow(pipeline: ChainableCommander): Promise<void> {
   const results = (await pipeline.exec()) ?? [];
   const failed = results.find(([error]) => error);
   if (failed) throw failed[0];

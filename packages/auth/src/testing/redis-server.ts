@@ -42,24 +42,24 @@ export async function startPrivateRedis(extraArgs: string[] = []): Promise<Priva
   };
 }
 
+/** Loopback only, no persistence (a restart loses everything), never evicting. */
+export function privateServerArgs(port: number): string[] {
+  return [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--maxmemory-policy',
+    'noeviction',
+  ];
+}
+
 async function launch(port: number, extraArgs: string[]): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--maxmemory-policy',
-      'noeviction',
-      ...extraArgs,
-    ],
-    { stdio: 'ignore' },
-  );
+  const child = spawn('redis-server', [...privateServerArgs(port), ...extraArgs], { stdio: 'ignore' });
   const client = new Redis(port, '127.0.0.1', {
     lazyConnect: true,
     retryStrategy: () => null,

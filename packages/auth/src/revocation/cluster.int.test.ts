@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { AccessClaims } from '../claims.ts';
+import { type PrivateRedisCluster, startPrivateRedisCluster } from '../testing/redis-cluster.ts';
+import { testPrefix } from '../testing/redis-server.ts';
+import { createRedisClient, type RedisClient } from './connection.ts';
+import type { RevocationEntry } from './entry.ts';
+import { RevocationFeed } from './feed.ts';
+import { revocationKeys } from './keys.ts';
+import { createRevocationWriter, type RevocationWriter } from './writer.ts';
+
+// Short heartbeat so a failover is noticed in well under a second; the default is 1 s.
+const FAST = { staleAfterMs: 1000, heartbeatMs: 200, directTimeoutMs: 500 } as const;
+const SHARDS = 8;
+const nowSec = () => Math.floor(Date.now() / 1000);
+
+let cluster: PrivateRedisCluster;
+const closers: (() => unknown)[] = [];
+beforeAll(async () => {
+  cluster = await startPrivateRedisCluster();
+}, 60_000);
+afterAll(async () => {
+  await Promise.all(closers.splice(0).map((close) => close()));
+  await cluster?.stop();
+});
+
+function client(): RedisClient {
+  const redis = createRedisClient({ cluster: { nodes: cluster.nodes } });
+  redis.on('error', () => {});
+  closers.push(() => redis.disconnect());
+  return redis;
+}
+
+function feed(prefix: string): RevocationFeed {
+  const created = new RevocationFeed({
+    redisCluster: { nodes: cluster.nodes, shards: SHARDS },
+    prefix,
+    ...FAST,
+  });
+  closers.push(() => created.close());
+  return created;
+}
+
+async function writer(prefix: string): Promise<RevocationWriter> {
+  const created = createRevocationWriter({ redis: client(), prefix, shards: SHARDS });
+  await created.setEpoch();
+  return created;
+}
+
+/** One jti per shard (found by trying ids), so that every shard holds something. */
+function onePerShard(prefix: string, label: string): RevocationEntry[] {
+  const keys = revocationKeys(prefix, { shards: SHARDS });
+  const found = new Map<number, RevocationEntry>();
+  for (let i = 0; found.size < SHARDS; i++) {
+    const id = `${label}-${i}`;
+    const shard = keys.shardOf('jti', id);
+    if (!found.has(shard)) found.set(shard, { kind: 'jti', id, exp: nowSec() + 600 });
+  }
+  return [...found.values()];
+}
+
+const claimsOf = (jti: string): AccessClaims => ({
+  iss: 'i',
+  aud: 'a',
+  sub: `u-${jti}`,
+  sid: `s-${jti}`,
+  jti,
+  iat: nowSec(),
+  exp: nowSec() + 600,
+});
+
+describe('revocation writer and feed on a Redis Cluster (3 masters, 3 replicas)', () => {
+  it('spreads the shards over every master, each revocation in one slot', async () => {
+    const prefix = testPrefix('cluster');
+    const keys = revocationKeys(prefix, { shards: SHARDS });
+    const masters = new Set(await Promise.all(keys.shards.map((shard) => cluster.masterOf(shard.index))));
+    expect(masters.size).toBe(3);
+    const entries = onePerShard(prefix, 'slot');
+    for (const [n, shard] of keys.shards.entries()) {
+      const id = entries.find((entry) => keys.shardOf('jti', entry.id) === n)!.id;
+      const slots = await Promise.all(
+        [keys.entry('jti', id), shard.index, shard.channel, shard.epoch].map((key) => cluster.masterOf(key)),
+      );
+      expect(new Set(slots).size).toBe(1);
+    }
+  });
+
+  it('a snapshot reads every shard, and an entry on every shard reaches a running feed by sharded pub/sub', async () => {
+    const prefix = testPrefix('cluster');
+    const write = await writer(prefix);
+    const before = onePerShard(prefix, 'before');
+    await write.writeAll(before);
+    const subscriber = feed(prefix);
+    await subscriber.start();
+    expect(before.every((entry) => subscriber.cache.isRevoked(claimsOf(entry.id)))).toBe(true);
+
+    const after = onePerShard(prefix, 'after');
+    const started = Date.now();
+    for (const entry of after) expect(await write.write(entry)).toBe(1);
+    await vi.waitFor(
+      () => expect(after.every((entry) => subscriber.cache.isRevoked(claimsOf(entry.id)))).toBe(true),
+      {
+        timeout: 1000,
+        interval: 5,
+      },
+    );
+    console.log(`cluster: ${after.length} events (one per shard) applied within ${Date.now() - started} ms`);
+    expect(subscriber.isFresh()).toBe(true);
+    expect(await subscriber.checkDirect(claimsOf(after[0]!.id))).toBe(true);
+    expect(await subscriber.checkDirect(claimsOf('never-revoked'))).toBe(false);
+  });
+
+  it('a master killed during a stream of writes: after failover and re-seed the feed holds every acknowledged entry', async () => {
+    const prefix = testPrefix('cluster');
+    const write = await writer(prefix);
+    const subscriber = feed(prefix);
+    await subscriber.start();
+    const keys = revocationKeys(prefix, { shards: SHARDS });
+
+    const acknowledged: RevocationEntry[] = [];
+    let stop = false;
+    const stream = (async () => {
+      for (let i = 0; !stop; i++) {
+        const entry: RevocationEntry = { kind: 'jti', id: `stream-${i}`, exp: nowSec() + 600 };
+        // A write refused during the failover is retried, as the relay does.
+        for (;;) {
+          try {
+            await write.write(entry);
+            acknowledged.push(entry);
+            break;
+          } catch {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const { failoverMs } = await cluster.killMaster(keys.shards[0]!.index);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    stop = true;
+    await stream;
+    // What the guardian does on a change of master: every live revocation again, then new epochs.
+    await write.seed(acknowledged);
+    await write.setEpoch();
+    const started = Date.now();
+    await vi.waitFor(
+      () => {
+        expect(subscriber.status().synced).toBe(true);
+        expect(acknowledged.filter((entry) => !subscriber.cache.isRevoked(claimsOf(entry.id)))).toEqual([]);
+      },
+      { timeout: 10_000, interval: 20 },
+    );
+    console.log(
+      `cluster failover: ${failoverMs} ms until a replica served the slot; ${acknowledged.length} writes, ` +
+        `all in the feed ${Date.now() - started} ms after the re-seed`,
+    );
+    // The feed re-subscribed on the promoted master: a new entry on every shard arrives live again.
+    const later = onePerShard(prefix, 'later');
+    for (const entry of later) await write.write(entry);
+    await vi.waitFor(
+      () => expect(later.every((entry) => subscriber.cache.isRevoked(claimsOf(entry.id)))).toBe(true),
+      {
+        timeout: 5000,
+        interval: 10,
+      },
+    );
+    await vi.waitFor(() => expect(subscriber.isFresh()).toBe(true), { timeout: 3000, interval: 20 });
+  }, 60_000);
+});
