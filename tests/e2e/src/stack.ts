@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createFreshDatabase, type FreshDatabase } from '@revoke/db/testing';
 import { freePorts, ServiceProcess } from './service-process.ts';
+import { stackEnv } from './stack-env.ts';
 
 /** auth, notes and activity as three processes sharing one Postgres database (a schema each) and Redis. */
 export interface Stack {
@@ -16,15 +17,12 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
   const database: FreshDatabase = await createFreshDatabase({ prefix: 'e2e' });
   const [authPort, notesPort, activityPort] = (await freePorts(3)) as [number, number, number];
   const env: Record<string, string> = {
-    DATABASE_URL: database.url,
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    REVOCATION_PREFIX: `e2e:${randomBytes(6).toString('hex')}:`,
-    AUTH_PORT: String(authPort),
-    NOTES_PORT: String(notesPort),
-    ACTIVITY_PORT: String(activityPort),
-    AUTH_URL: `http://127.0.0.1:${authPort}`,
-    NOTES_URL: `http://127.0.0.1:${notesPort}`,
-    ACTIVITY_URL: `http://127.0.0.1:${activityPort}`,
+    ...stackEnv({
+      databaseUrl: database.url,
+      redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      prefix: `e2e:${randomBytes(6).toString('hex')}:`,
+      ports: { auth: authPort, notes: notesPort, activity: activityPort },
+    }),
     LOG_LEVEL: 'warn',
     ...overrides,
   };

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { type PrivateRedis, startPrivateRedis } from '@revoke/auth/testing';
+import { createDb, eq } from '@revoke/db';
+import { revocations } from '@revoke/db/auth';
+import { createFreshDatabase } from '@revoke/db/testing';
+import { freePorts, ServiceProcess } from '@revoke/e2e/service-process';
+import { stackEnv } from '@revoke/e2e/stack-env';
+import type { Target } from './client.ts';
+
+export type ServiceName = 'auth' | 'notes' | 'activity';
+export const SERVICE_NAMES: readonly ServiceName[] = ['auth', 'notes', 'activity'];
+
+/** The authenticated query each service answers: what makes it verify a token. */
+const QUERY: Record<ServiceName, string> = {
+  auth: 'auth.me',
+  notes: 'notes.list',
+  activity: 'activity.list',
+};
+
+/** auth, notes and activity as processes on a private Redis (and, optionally, a private Postgres for auth). */
+export interface Fleet {
+  readonly redis: PrivateRedis;
+  /** The revocation key prefix (its channel is `<prefix>events`). */
+  readonly prefix: string;
+  /** S, as every service is configured. */
+  readonly staleAfterMs: number;
+  readonly services: Record<ServiceName, ServiceProcess>;
+  readonly targets: readonly Target[];
+  readonly authUrl: string;
+  /** Whether the auth app's Postgres holds a revocation row for this `jti` (the logout committed). */
+  committed(jti: string): Promise<boolean>;
+  /** SIGKILL and start again (a crash and a restart). */
+  restart(name: ServiceName): Promise<void>;
+  /** Waits until every process answers `/readyz`. */
+  waitReady(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface FleetOptions {
+  /** The auth app's database (e.g. a private Postgres); default a fresh database on the shared server. */
+  authDatabaseUrl?: string;
+}
+
+/** The staleness bound every service runs with: the default S of DESIGN §4 (the auth app's own feed has no setting). */
+export const STALE_AFTER_MS = 3000;
+
+/** Starts a private redis-server and the three services on it, with login limits raised for the workload. */
+export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
+  const redis = await startPrivateRedis();
+  const shared = await createFreshDatabase({ prefix: 'faults' });
+  const authDatabaseUrl = options.authDatabaseUrl ?? shared.url;
+  const authDb = await createDb({ service: 'auth', url: authDatabaseUrl, migrate: false, maxConnections: 2 });
+  const [authPort, notesPort, activityPort] = (await freePorts(3)) as [number, number, number];
+  const prefix = `faults:${randomBytes(6).toString('hex')}:`;
+  const env: Record<string, string> = {
+    ...stackEnv({
+      databaseUrl: shared.url,
+      redisUrl: redis.url,
+      prefix,
+      ports: { auth: authPort, notes: notesPort, activity: activityPort },
+    }),
+    REVOCATION_STALE_AFTER_MS: String(STALE_AFTER_MS),
+    LOGIN_MAX_PER_IP: '1000000',
+    LOGIN_MAX_FAILURES: '10000',
+    LOG_LEVEL: 'error',
+  };
+  const urls: Record<ServiceName, string> = {
+    auth: env.AUTH_URL!,
+    notes: env.NOTES_URL!,
+    activity: env.ACTIVITY_URL!,
+  };
+  const services = {
+    auth: new ServiceProcess({
+      name: 'auth',
+      url: urls.auth,
+      env: { ...env, DATABASE_URL: authDatabaseUrl },
+    }),
+    notes: new ServiceProcess({ name: 'notes', url: urls.notes, env }),
+    activity: new ServiceProcess({ name: 'activity', url: urls.activity, env }),
+  };
+  const all = () => SERVICE_NAMES.map((name) => services[name]);
+  const fleet: Fleet = {
+    redis,
+    prefix,
+    staleAfterMs: STALE_AFTER_MS,
+    services,
+    targets: SERVICE_NAMES.map((name) => ({ name, url: urls[name], path: QUERY[name] })),
+    authUrl: urls.auth,
+    async committed(jti) {
+      const rows = await authDb.db
+        .select({ id: revocations.id })
+        .from(revocations)
+        .where(eq(revocations.subject, jti));
+      return rows.length > 0;
+    },
+    async restart(name) {
+      await services[name].kill();
+      await services[name].start(120_000);
+    },
+    async waitReady(timeoutMs = 60_000) {
+      await Promise.all(all().map((service) => service.waitReady(timeoutMs)));
+    },
+    async close() {
+      await Promise.all(all().map((service) => service.stop()));
+      await authDb.close();
+      await shared.drop();
+      await redis.stop();
+    },
+  };
+  try {
+    // The auth app seeds Redis (its epoch) and runs the migrations; the others wait for both.
+    await services.auth.start(120_000);
+    await Promise.all([services.notes.start(120_000), services.activity.start(120_000)]);
+  } catch (error) {
+    await fleet.close();
+    throw error;
+  }
+  return fleet;
+}
