@@ -21,6 +21,11 @@ export class ServiceProcess {
     this.#env = options.env;
   }
 
+  /** The running child's process id (the Node process itself: memory can be read from `/proc/<pid>`). */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
   /** Spawns it (TypeScript through tsx's loader, in one process) and waits for `/readyz`. */
   async start(timeoutMs = 60_000): Promise<void> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {

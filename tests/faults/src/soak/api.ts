@@ -1,0 +1,75 @@
+import { verdictOf } from '../harness/client.ts';
+import type { History } from '../history.ts';
+
+/** Long enough for a loaded argon2 login or a service failing closed; short enough not to stall a run. */
+const TIMEOUT_MS = 10_000;
+
+async function call(
+  url: string,
+  path: string,
+  options: { token?: string; input?: unknown },
+): Promise<{
+  status: number;
+  body: { result?: { data?: unknown }; error?: { data?: { reason?: unknown } } };
+}> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const response = await fetch(`${url}/trpc/${path}`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(options.input ?? {}),
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+  });
+  const body = (await response.json().catch(() => ({}))) as Awaited<ReturnType<typeof call>>['body'];
+  return { status: response.status, body };
+}
+
+/** Registers a user; resolves once the auth app answered 200. */
+export async function register(authUrl: string, email: string, password: string): Promise<void> {
+  const { status, body } = await call(authUrl, 'auth.register', { input: { email, password } });
+  if (status !== 200) throw new Error(`auth.register: ${status} ${JSON.stringify(body)}`);
+}
+
+/** Logs in: one new session, its access token. */
+export async function login(authUrl: string, email: string, password: string): Promise<string> {
+  const { status, body } = await call(authUrl, 'auth.login', { input: { email, password } });
+  const token = (body.result?.data as { accessToken?: unknown } | undefined)?.accessToken;
+  if (status !== 200 || typeof token !== 'string')
+    throw new Error(`auth.login: ${status} ${JSON.stringify(body)}`);
+  return token;
+}
+
+/**
+ * "Log out everywhere" with one of the user's tokens. True only on a 200: the caller then records every
+ * token the user held when it was sent as acknowledged-revoked. Any other outcome is unknown.
+ */
+export async function logoutAll(authUrl: string, token: string): Promise<boolean> {
+  try {
+    return (await call(authUrl, 'auth.logoutAll', { token })).status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `notes.create`: notes verifies the token, then forwards it to activity inside its transaction, so the
+ * answer is the verdict of both hops. Recorded under `service` (e.g. `notes.create`), its own subject
+ * for the checker: a note created with a revoked token after S is as much a violation as a read.
+ */
+export async function createNote(
+  history: History,
+  service: string,
+  notesUrl: string,
+  token: string,
+  body: string,
+): Promise<void> {
+  const sentAt = history.now();
+  let verdict: ReturnType<typeof verdictOf>;
+  try {
+    const answer = await call(notesUrl, 'notes.create', { token, input: { body } });
+    verdict = verdictOf(answer.status, answer.body.error?.data?.reason);
+  } catch {
+    verdict = 'error';
+  }
+  history.verified(service, token, sentAt, verdict);
+}

@@ -1,0 +1,118 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Verdict, Violation } from '../history.ts';
+import type { SoakOptions } from './options.ts';
+import type { ServiceName } from './stack.ts';
+
+/** Where `pnpm test:soak` (and the short form) leave the last report. */
+export const REPORT_PATH = fileURLToPath(new URL('../../.results/soak.json', import.meta.url));
+
+type ProcessName = ServiceName | 'redis' | 'loadGenerator';
+
+/** Everything a soak run measured; written as JSON and printed by {@link formatReport}. */
+export interface SoakReport {
+  form: SoakOptions['form'];
+  startedAt: string;
+  /** Whole run: stack start, sessions, load, sweep. */
+  wallSec: number;
+  /** Seconds of load (warm-up included), and of creating the initial sessions before it. */
+  loadSec: number;
+  setUpSec: number;
+  options: SoakOptions;
+  sessions: { initial: number; users: number; liveAtEnd: number };
+  logins: { ok: number; failed: number; registrations: number };
+  /** Verifications during the load, by subject (auth, notes, activity, notes.create) and verdict. */
+  requests: {
+    total: number;
+    perSecond: number;
+    byService: Record<string, Record<Verdict, number>>;
+    /** Requests not sent because `maxInFlight` were already waiting. */
+    shed: number;
+  };
+  revocations: {
+    /** Distinct tokens whose revocation was acknowledged (a 200 from logout or logoutAll). */
+    acknowledged: number;
+    logouts: { acked: number; unknown: number };
+    logoutAll: { acked: number; unknown: number; sessions: number };
+  };
+  faults: {
+    total: number;
+    byKind: Record<string, number>;
+    timeline: { atSec: number; kind: string; healMs: number; detail?: string }[];
+  };
+  /** S. */
+  boundMs: number;
+  /** Longest gap between an acknowledgement and a request, sent after it, that a service still accepted. */
+  maxAcceptanceAfterRevocationMs: number;
+  finalSweep: { tokens: number; requests: number; verdicts: Record<string, Record<Verdict, number>> };
+  memory: {
+    processes: Record<
+      ProcessName,
+      {
+        startMb: number | undefined;
+        endMb: number | undefined;
+        growthMb: number | undefined;
+        sameProcess: boolean;
+      }
+    >;
+    cacheEntries: {
+      start: Record<ServiceName, number | undefined>;
+      end: Record<ServiceName, number | undefined>;
+    };
+    redisIndexEntries: { start: number | undefined; end: number | undefined };
+    redisUsedMemoryMb: { start: number | undefined; end: number | undefined };
+    sampledAtSec: { start: number; end: number };
+  };
+  verifications: number;
+  violations: number;
+  violationSamples: Violation[];
+}
+
+const mb = (value: number | undefined) => (value === undefined ? '?' : `${value.toFixed(1)} MB`);
+const n = (value: number | undefined) => (value === undefined ? '?' : String(value));
+
+/** The report as a few readable lines. */
+export function formatReport(report: SoakReport): string {
+  const lines: string[] = [];
+  const { requests, revocations, memory } = report;
+  lines.push(
+    `== soak report (${report.form} form, ${report.startedAt})`,
+    `load ${report.loadSec.toFixed(0)} s (whole run ${report.wallSec.toFixed(0)} s, sessions set up in ${report.setUpSec.toFixed(0)} s)`,
+    `sessions: ${report.sessions.initial} at start (${report.sessions.users} users by the end), ${report.sessions.liveAtEnd} live at the end`,
+    `logins: ${report.logins.ok} ok, ${report.logins.failed} failed; ${report.logins.registrations} registrations`,
+    `requests: ${requests.total} (${requests.perSecond.toFixed(0)}/s), ${requests.shed} shed`,
+  );
+  for (const [service, v] of Object.entries(requests.byService))
+    lines.push(
+      `  ${service.padEnd(13)} accepted ${v.accepted}, revoked ${v.revoked}, unavailable ${v.unavailable}, error ${v.error}`,
+    );
+  lines.push(
+    `revocations acknowledged: ${revocations.acknowledged} tokens (logout ${revocations.logouts.acked} acked, ` +
+      `${revocations.logouts.unknown} unknown; logoutAll ${revocations.logoutAll.acked} acked covering ` +
+      `${revocations.logoutAll.sessions} sessions, ${revocations.logoutAll.unknown} unknown)`,
+    `faults: ${report.faults.total} — ${Object.entries(report.faults.byKind)
+      .map(([kind, count]) => `${kind} ×${count}`)
+      .join(', ')}`,
+    `max acceptance after revocation: ${report.maxAcceptanceAfterRevocationMs.toFixed(0)} ms (bound S = ${report.boundMs} ms)`,
+    `final sweep: ${report.finalSweep.tokens} revoked tokens × 3 services = ${report.finalSweep.requests} requests`,
+    `memory (RSS at ${memory.sampledAtSec.start.toFixed(0)} s → ${memory.sampledAtSec.end.toFixed(0)} s):`,
+  );
+  for (const [name, m] of Object.entries(memory.processes))
+    lines.push(
+      `  ${name.padEnd(13)} ${mb(m.startMb)} → ${mb(m.endMb)} (${m.growthMb === undefined ? '?' : `${m.growthMb >= 0 ? '+' : ''}${m.growthMb.toFixed(1)} MB`})` +
+        (m.sameProcess ? '' : ' [restarted during the run: not comparable]'),
+    );
+  lines.push(
+    `cache entries: ${Object.entries(memory.cacheEntries.end)
+      .map(([name, end]) => `${name} ${n(memory.cacheEntries.start[name as ServiceName])} → ${n(end)}`)
+      .join(', ')}; Redis index ${n(memory.redisIndexEntries.start)} → ${n(memory.redisIndexEntries.end)}`,
+    `verifications checked: ${report.verifications}; violations: ${report.violations}`,
+  );
+  return lines.join('\n');
+}
+
+export async function writeReport(report: SoakReport, path = REPORT_PATH): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
+}

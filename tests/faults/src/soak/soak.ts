@@ -1,0 +1,507 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { logout, verify } from '../harness/client.ts';
+import { type CheckResult, History, type Verdict } from '../history.ts';
+import { createNote, login, logoutAll, register } from './api.ts';
+import type { SoakOptions } from './options.ts';
+import type { SoakReport } from './report.ts';
+import { type ResourceSample, sampleResources } from './resources.ts';
+import { SERVICE_NAMES, type ServiceName, type SoakStack, startSoakStack } from './stack.ts';
+
+const PASSWORD = 'correct horse battery staple';
+/** notes.create answers for notes and activity at once; the checker sees it as a subject of its own. */
+const NOTES_CREATE = 'notes.create';
+/** Margin over S before the final sweep: the feeds' heartbeat period plus scheduling slack on 2 cores. */
+const HEAL_MARGIN_MS = 2_000;
+/** How many recently revoked tokens the load keeps probing. */
+const RECENT_REVOCATIONS = 256;
+
+interface User {
+  email: string;
+  sessions: Set<Session>;
+  /** A login or "log out everywhere" is in flight: no second one, so their order is known. */
+  busy: boolean;
+}
+
+interface Session {
+  token: string;
+  user: User;
+  /** Position in {@link Soak.live}, for O(1) removal. */
+  index: number;
+}
+
+export type FaultKind = 'pubsub-kill' | 'redis-restart' | `service-restart:${ServiceName}`;
+
+interface FaultRecord {
+  atSec: number;
+  kind: FaultKind;
+  /** Until the fault was over: Redis answering again, the restarted service ready. */
+  healMs: number;
+  detail?: string;
+}
+
+const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
+
+/** One soak run: the stack, the load, the faults, the history and the counters of the report. */
+class Soak {
+  readonly history = new History();
+  readonly users: User[] = [];
+  readonly live: Session[] = [];
+  readonly recentlyRevoked: string[] = [];
+  readonly faults: FaultRecord[] = [];
+  readonly counts = {
+    registrations: 0,
+    logins: 0,
+    loginFailures: 0,
+    logoutsAcked: 0,
+    logoutsUnknown: 0,
+    logoutAllAcked: 0,
+    logoutAllUnknown: 0,
+    sessionsRevokedByLogoutAll: 0,
+    shed: 0,
+  };
+  readonly #inFlight = new Set<Promise<void>>();
+  #loadStartedAt = 0;
+  #stopping = false;
+
+  constructor(
+    readonly stack: SoakStack,
+    readonly options: SoakOptions,
+  ) {}
+
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  /** Seconds since the load started. */
+  elapsedSec(): number {
+    return (performance.now() - this.#loadStartedAt) / 1000;
+  }
+
+  #addSession(user: User, token: string): void {
+    const session: Session = { token, user, index: this.live.length };
+    this.live.push(session);
+    user.sessions.add(session);
+  }
+
+  #removeSession(session: Session): void {
+    const last = this.live.pop()!;
+    if (last !== session) {
+      this.live[session.index] = last;
+      last.index = session.index;
+    }
+    session.user.sessions.delete(session);
+  }
+
+  async #newUser(): Promise<User> {
+    const user: User = {
+      email: `soak-${Math.random().toString(36).slice(2)}@example.com`,
+      sessions: new Set(),
+      busy: true,
+    };
+    await register(this.stack.env.AUTH_URL!, user.email, PASSWORD);
+    this.counts.registrations++;
+    this.users.push(user);
+    return user;
+  }
+
+  async #login(user: User): Promise<void> {
+    try {
+      this.#addSession(user, await login(this.stack.env.AUTH_URL!, user.email, PASSWORD));
+      this.counts.logins++;
+    } catch {
+      this.counts.loginFailures++;
+    }
+  }
+
+  /** Registers the users and logs each in on every device, a few at a time (argon2 is the bottleneck). */
+  async setUp(): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < this.options.users) {
+        next++;
+        const user = await this.#newUser();
+        for (let i = 0; i < this.options.devicesPerUser; i++) await this.#login(user);
+        user.busy = false;
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, worker));
+  }
+
+  #launch(operation: () => Promise<void>): void {
+    if (this.#inFlight.size >= this.options.maxInFlight) {
+      this.counts.shed++;
+      return;
+    }
+    const promise: Promise<void> = operation()
+      .catch(() => {})
+      .finally(() => this.#inFlight.delete(promise));
+    this.#inFlight.add(promise);
+  }
+
+  /** One authenticated request: mostly live tokens, some recently revoked ones, some note creations. */
+  #request(): void {
+    const roll = Math.random();
+    if (roll < 0.15 && this.recentlyRevoked.length > 0) {
+      const token = pick(this.recentlyRevoked);
+      this.#launch(() => verify(this.history, this.stack.targets[pick(SERVICE_NAMES)], token).then(() => {}));
+      return;
+    }
+    if (this.live.length === 0) return;
+    const { token } = pick(this.live);
+    if (roll > 0.93) {
+      this.#launch(() =>
+        createNote(this.history, NOTES_CREATE, this.stack.services.notes.url, token, `soak ${Date.now()}`),
+      );
+      return;
+    }
+    this.#launch(() => verify(this.history, this.stack.targets[pick(SERVICE_NAMES)], token).then(() => {}));
+  }
+
+  #revoked(token: string, invokedAt: number): void {
+    this.history.ack(token, invokedAt);
+    this.recentlyRevoked.push(token);
+    if (this.recentlyRevoked.length > RECENT_REVOCATIONS) this.recentlyRevoked.shift();
+  }
+
+  /** A new session: an existing idle user on another device, or (one in ten) a new user. */
+  #sustainedLogin(): void {
+    this.#launch(async () => {
+      let user: User | undefined;
+      if (Math.random() < 0.1) {
+        user = await this.#newUser().catch(() => undefined);
+        if (!user) {
+          this.counts.loginFailures++;
+          return;
+        }
+      } else {
+        user = pick(this.users);
+        if (user.busy) return;
+        user.busy = true;
+      }
+      await this.#login(user);
+      user.busy = false;
+    });
+  }
+
+  /** Logs one live session out, then asks every service about it at once (the fastest probe of S). */
+  #logout(): void {
+    // Keep the live set from draining: the load measures steady state, not a shrinking pool.
+    if (this.live.length <= (this.options.users * this.options.devicesPerUser) / 2) return;
+    const session = pick(this.live);
+    if (session.user.busy) return;
+    this.#removeSession(session);
+    this.#launch(async () => {
+      const invokedAt = this.history.now();
+      if (!(await logout(this.history, this.stack.env.AUTH_URL!, session.token))) {
+        this.counts.logoutsUnknown++;
+        return;
+      }
+      this.counts.logoutsAcked++;
+      this.#revoked(session.token, invokedAt);
+      await Promise.all(
+        SERVICE_NAMES.map((name) => verify(this.history, this.stack.targets[name], session.token)),
+      );
+    });
+  }
+
+  /** "Log out everywhere" for a user with live sessions: each of them counts as revoked once acknowledged. */
+  #logoutAll(): void {
+    if (this.live.length === 0) return;
+    const { user } = pick(this.live);
+    if (user.busy) return;
+    user.busy = true;
+    const sessions = [...user.sessions];
+    for (const session of sessions) this.#removeSession(session);
+    this.#launch(async () => {
+      try {
+        const invokedAt = this.history.now();
+        if (!(await logoutAll(this.stack.env.AUTH_URL!, sessions[0]!.token))) {
+          this.counts.logoutAllUnknown++;
+          return;
+        }
+        this.counts.logoutAllAcked++;
+        this.counts.sessionsRevokedByLogoutAll += sessions.length;
+        for (const session of sessions) this.#revoked(session.token, invokedAt);
+        await Promise.all(
+          sessions.map((session) =>
+            verify(this.history, this.stack.targets[pick(SERVICE_NAMES)], session.token),
+          ),
+        );
+      } finally {
+        user.busy = false;
+      }
+    });
+  }
+
+  /** Runs the open-loop load for the whole duration; `onTick` sees the elapsed seconds. */
+  async load(onTick: (elapsedSec: number) => void): Promise<void> {
+    this.#loadStartedAt = performance.now();
+    const rates: [number, () => void][] = [
+      [this.options.requestRate, () => this.#request()],
+      [this.options.loginRate, () => this.#sustainedLogin()],
+      [this.options.logoutRate, () => this.#logout()],
+      [this.options.logoutAllRate, () => this.#logoutAll()],
+    ];
+    const owed = rates.map(() => 0);
+    let last = performance.now();
+    while (this.elapsedSec() < this.options.durationSec) {
+      const now = performance.now();
+      const dt = (now - last) / 1000;
+      last = now;
+      rates.forEach(([rate, operation], i) => {
+        owed[i]! += rate * dt;
+        while (owed[i]! >= 1) {
+          owed[i]!--;
+          operation();
+        }
+      });
+      onTick(this.elapsedSec());
+      await sleep(10);
+    }
+    await Promise.allSettled([...this.#inFlight]);
+  }
+
+  /** Injects one fault of each kind in turn, every `faultEverySec`, from the end of warm-up until the load stops. */
+  async faultLoop(): Promise<void> {
+    // Restarts first and interleaved with the Redis faults, so that even a short run sees every kind.
+    const kinds: FaultKind[] = this.options.restartable.flatMap((service) => [
+      `service-restart:${service}` as const,
+      'redis-restart' as const,
+      'pubsub-kill' as const,
+    ]);
+    if (kinds.length === 0) kinds.push('redis-restart', 'pubsub-kill');
+    await sleep(this.options.warmupSec * 1000);
+    for (let i = 0; ; i++) {
+      // Leave the last interval fault-free so that the last fault has healed when the load stops.
+      if (this.elapsedSec() + 2 * this.options.faultEverySec > this.options.durationSec) return;
+      await sleep(this.options.faultEverySec * 1000);
+      if (this.#stopping) return;
+      await this.inject(kinds[i % kinds.length]!);
+    }
+  }
+
+  async inject(kind: FaultKind): Promise<void> {
+    const atSec = this.elapsedSec();
+    const started = performance.now();
+    let detail: string | undefined;
+    if (kind === 'pubsub-kill') {
+      detail = `${await this.stack.redisCommand('CLIENT', 'KILL', 'TYPE', 'pubsub')} connections`;
+    } else if (kind === 'redis-restart') {
+      await this.stack.redis.restart();
+    } else {
+      await this.stack.restart(kind.slice('service-restart:'.length) as ServiceName);
+    }
+    const record: FaultRecord = { atSec, kind, healMs: performance.now() - started };
+    if (detail) record.detail = detail;
+    this.faults.push(record);
+  }
+
+  stop(): void {
+    this.#stopping = true;
+  }
+
+  /**
+   * After every fault healed (each service ready again) and S plus a margin passed: every acknowledged
+   * revocation, at every service. Returns when the sweep began (the checker's `healedAt`).
+   */
+  async finalSweep(): Promise<{ healedAt: number; tokens: number; requests: number }> {
+    await Promise.all(SERVICE_NAMES.map((name) => this.stack.services[name].waitReady(60_000)));
+    await sleep(this.options.staleAfterMs + HEAL_MARGIN_MS);
+    const healedAt = this.history.now();
+    const tokens = [...new Set(this.history.acks.map((ack) => ack.token))];
+    const jobs = tokens.flatMap((token) => SERVICE_NAMES.map((name) => [name, token] as const));
+    let next = 0;
+    const worker = async () => {
+      while (next < jobs.length) {
+        const [name, token] = jobs[next++]!;
+        await verify(this.history, this.stack.targets[name], token);
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+    return { healedAt, tokens: tokens.length, requests: jobs.length };
+  }
+
+  /** Verdicts by subject (service, or notes.create) over `verifications[from, to)`. */
+  verdictsBySubject(from: number, to: number): Record<string, Record<Verdict, number>> {
+    const result: Record<string, Record<Verdict, number>> = {};
+    for (const v of this.history.verifications.slice(from, to)) {
+      result[v.service] ??= { accepted: 0, revoked: 0, unavailable: 0, error: 0 };
+      result[v.service]![v.verdict]++;
+    }
+    return result;
+  }
+
+  progressLine(elapsedSec: number): string {
+    const verdicts = { accepted: 0, revoked: 0, unavailable: 0, error: 0 };
+    for (const v of this.history.verifications) verdicts[v.verdict]++;
+    const faults = this.faults.length;
+    return (
+      `[soak ${elapsedSec.toFixed(0)}s/${this.options.durationSec}s] requests ${this.history.verifications.length}` +
+      ` (accepted ${verdicts.accepted}, revoked ${verdicts.revoked}, unavailable ${verdicts.unavailable},` +
+      ` error ${verdicts.error}) · sessions live ${this.live.length} · logins ${this.counts.logins}` +
+      ` · revocations ${this.history.acks.length} · faults ${faults} · in flight ${this.inFlight}` +
+      ` · shed ${this.counts.shed}`
+    );
+  }
+}
+
+/**
+ * The bound the checker holds every service to: S of notes and activity, but never less than the auth
+ * app's, which reads no `REVOCATION_STALE_AFTER_MS` and keeps the feed's default (3000 ms).
+ */
+const AUTH_STALE_AFTER_MS = 3000;
+function boundMs(options: SoakOptions): number {
+  return Math.max(options.staleAfterMs, AUTH_STALE_AFTER_MS);
+}
+
+/** Starts the stack, runs the soak of `options`, checks the history and returns the report. */
+export async function runSoak(options: SoakOptions, log: (line: string) => void): Promise<SoakReport> {
+  const startedAt = new Date();
+  const wallStart = performance.now();
+  const stack = await startSoakStack({
+    staleAfterMs: options.staleAfterMs,
+    // No token may expire during the run: an expired token answers TOKEN_EXPIRED, which says nothing.
+    accessTokenTtlSec: Math.min(3600, Math.max(900, Math.ceil(options.durationSec + 600))),
+  });
+  try {
+    const soak = new Soak(stack, options);
+    log(
+      `[soak] ${options.form} form: ${options.users} users × ${options.devicesPerUser} devices, ` +
+        `${options.durationSec}s of load at ${options.requestRate} req/s, a fault every ${options.faultEverySec}s`,
+    );
+    const setUpStart = performance.now();
+    await soak.setUp();
+    const setUpSec = (performance.now() - setUpStart) / 1000;
+    log(`[soak] ${soak.live.length} sessions of ${soak.users.length} users in ${setUpSec.toFixed(1)}s`);
+
+    // Sampled once warm-up is over, without pausing the load.
+    let startSample: Promise<ResourceSample> | undefined;
+    let nextProgress = options.progressEverySec;
+    const faults = soak.faultLoop();
+    await soak.load((elapsed) => {
+      if (!startSample && elapsed >= options.warmupSec) startSample = sampleResources(stack, elapsed);
+      if (options.progressEverySec > 0 && elapsed >= nextProgress) {
+        nextProgress += options.progressEverySec;
+        log(soak.progressLine(elapsed));
+      }
+    });
+    soak.stop();
+    await faults;
+    const loadSec = soak.elapsedSec();
+    const loadRequests = soak.history.verifications.length;
+    const start = await (startSample ?? sampleResources(stack, loadSec));
+
+    log('[soak] load over: waiting for every service to be ready, then S + margin, then the final sweep');
+    const sweep = await soak.finalSweep();
+    const end = await sampleResources(stack, soak.elapsedSec());
+    const check: CheckResult = soak.history.check({
+      boundMs: boundMs(options),
+      healedAt: sweep.healedAt,
+      services: SERVICE_NAMES,
+    });
+    return buildReport({
+      soak,
+      options,
+      startedAt,
+      wallSec: (performance.now() - wallStart) / 1000,
+      setUpSec,
+      loadSec,
+      loadRequests,
+      sweep,
+      start,
+      end,
+      check,
+    });
+  } finally {
+    await stack.close();
+  }
+}
+
+function buildReport(input: {
+  soak: Soak;
+  options: SoakOptions;
+  startedAt: Date;
+  wallSec: number;
+  setUpSec: number;
+  loadSec: number;
+  loadRequests: number;
+  sweep: { healedAt: number; tokens: number; requests: number };
+  start: ResourceSample;
+  end: ResourceSample;
+  check: CheckResult;
+}): SoakReport {
+  const { soak, check, start, end } = input;
+  const faultsByKind: Record<string, number> = {};
+  for (const fault of soak.faults) faultsByKind[fault.kind] = (faultsByKind[fault.kind] ?? 0) + 1;
+  const processes = Object.keys(end.memory) as (keyof ResourceSample['memory'])[];
+  const memory = Object.fromEntries(
+    processes.map((name) => {
+      const a = start.memory[name];
+      const b = end.memory[name];
+      const growth = a.rssMb !== undefined && b.rssMb !== undefined ? b.rssMb - a.rssMb : undefined;
+      return [
+        name,
+        {
+          startMb: a.rssMb,
+          endMb: b.rssMb,
+          growthMb: growth,
+          // A different pid: the process was restarted (a fault), so the growth says nothing of a leak.
+          sameProcess: a.pid === b.pid,
+        },
+      ];
+    }),
+  ) as SoakReport['memory']['processes'];
+  const byService = input.soak.verdictsBySubject(0, input.loadRequests);
+  const total = input.loadRequests;
+  return {
+    form: input.options.form,
+    startedAt: input.startedAt.toISOString(),
+    wallSec: input.wallSec,
+    loadSec: input.loadSec,
+    setUpSec: input.setUpSec,
+    options: input.options,
+    sessions: {
+      initial: input.options.users * input.options.devicesPerUser,
+      users: soak.users.length,
+      liveAtEnd: soak.live.length,
+    },
+    logins: {
+      ok: soak.counts.logins,
+      failed: soak.counts.loginFailures,
+      registrations: soak.counts.registrations,
+    },
+    requests: {
+      total,
+      perSecond: total / input.loadSec,
+      byService,
+      shed: soak.counts.shed,
+    },
+    revocations: {
+      acknowledged: check.revocations,
+      logouts: { acked: soak.counts.logoutsAcked, unknown: soak.counts.logoutsUnknown },
+      logoutAll: {
+        acked: soak.counts.logoutAllAcked,
+        unknown: soak.counts.logoutAllUnknown,
+        sessions: soak.counts.sessionsRevokedByLogoutAll,
+      },
+    },
+    faults: { total: soak.faults.length, byKind: faultsByKind, timeline: soak.faults },
+    boundMs: boundMs(input.options),
+    maxAcceptanceAfterRevocationMs: check.maxAcceptanceAfterAckMs,
+    finalSweep: {
+      tokens: input.sweep.tokens,
+      requests: input.sweep.requests,
+      verdicts: soak.verdictsBySubject(input.loadRequests, soak.history.verifications.length),
+    },
+    memory: {
+      processes: memory,
+      cacheEntries: { start: start.cacheEntries, end: end.cacheEntries },
+      redisIndexEntries: { start: start.redisIndexEntries, end: end.redisIndexEntries },
+      redisUsedMemoryMb: { start: start.redisUsedMemoryMb, end: end.redisUsedMemoryMb },
+      sampledAtSec: { start: start.atSec, end: end.atSec },
+    },
+    verifications: check.verifications,
+    violations: check.violations.length,
+    violationSamples: check.violations.slice(0, 20),
+  };
+}
