@@ -1,15 +1,17 @@
 import {
   type AuthGuard,
   createAuthGuard,
+  createRedisClient,
   createRevocationWriter,
   createTokenVerifier,
+  type RedisClient,
   RevocationFeed,
   type RevocationWriter,
+  redisTargetOf,
   type TokenVerifier,
 } from '@revoke/auth';
 import { createDb } from '@revoke/db';
 import type { AuthDb } from '@revoke/db/auth';
-import { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
 import { createPasswordHasher, type PasswordHasher } from './accounts/passwords.ts';
 import { createUserRepository, type UserRepository } from './accounts/users.ts';
@@ -28,7 +30,8 @@ export interface AuthDeps {
   env: Env;
   logger: Logger;
   db: AuthDb;
-  redis: Redis;
+  /** A single Redis, or a Redis Cluster when `REDIS_CLUSTER_NODES` is set. */
+  redis: RedisClient;
   keys: SigningKeyStore;
   tokens: AccessTokenIssuer;
   verifier: TokenVerifier;
@@ -62,12 +65,17 @@ export async function buildDeps(
   });
   const db = database.db;
   // Fail fast rather than queue: a request must not hang on a Redis that is down.
-  const redis = new Redis(env.REDIS_URL, {
-    enableOfflineQueue: false,
-    commandTimeout: 2000,
-    maxRetriesPerRequest: 1,
-    retryStrategy: (attempt) => Math.min(100 * attempt, 1000),
-    lazyConnect: true,
+  const target = redisTargetOf(env);
+  const where = target.cluster ? `the Redis Cluster ${env.REDIS_CLUSTER_NODES}` : env.REDIS_URL;
+  const redis = createRedisClient({
+    ...target,
+    redisOptions: {
+      enableOfflineQueue: false,
+      commandTimeout: 2000,
+      maxRetriesPerRequest: 1,
+      retryStrategy: (attempt) => Math.min(100 * attempt, 1000),
+      lazyConnect: true,
+    },
   });
   redis.on('error', (error: Error) => logger.debug({ err: error.message }, 'redis: connection error'));
   const closeAll = async () => {
@@ -77,7 +85,7 @@ export async function buildDeps(
   try {
     await redis.connect().catch((error: Error) => {
       throw new Error(
-        `Redis is not reachable at ${env.REDIS_URL} (${error.message}); start one with: docker compose up -d redis`,
+        `Redis is not reachable at ${where} (${error.message}); start one with: docker compose up -d redis`,
       );
     });
     await assertNoEviction(redis);
@@ -112,13 +120,15 @@ export async function buildDeps(
   });
   const writer = createRevocationWriter({
     redis,
+    shards: env.REVOCATION_SHARDS,
     prefix: env.REVOCATION_PREFIX,
     clockToleranceSec: env.CLOCK_TOLERANCE_SEC,
   });
   const relay = new RevocationRelay({ db, writer, logger, onDelivered: metrics.relayed });
   const guardian = new RedisGuardian({ db, redis, writer, logger, onReseed: metrics.reseeded });
   const feed = new RevocationFeed({
-    redisUrl: env.REDIS_URL,
+    redisUrl: target.url,
+    redisCluster: target.cluster,
     prefix: env.REVOCATION_PREFIX,
     observer: metrics.auth,
     logger,

@@ -1,3 +1,4 @@
+import { clusterNodesProblem } from '@revoke/auth';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65_535);
@@ -21,6 +22,16 @@ export const envSchema = z
       .transform((url) => url || undefined),
     AUTH_DATA_DIR: z.string().default('.data/auth'),
     REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+    /** A Redis Cluster's seed nodes, comma-separated `host:port`; when set it wins over `REDIS_URL`. */
+    REDIS_CLUSTER_NODES: z
+      .string()
+      .optional()
+      .transform((list) => list || undefined)
+      .refine((list) => list === undefined || clusterNodesProblem(list) === undefined, {
+        message: 'must be comma-separated host:port pairs',
+      }),
+    /** Revocation shards in a Redis Cluster; every service of the deployment must use the same number. */
+    REVOCATION_SHARDS: z.coerce.number().int().min(1).max(1024).default(16),
     REVOCATION_PREFIX: z.string().default('revoke:'),
     /** `aud` of every access token: the fleet of services that accept them. */
     TOKEN_AUDIENCE: z.string().min(1).default('revoke'),

@@ -5,11 +5,14 @@ export { type AuthObserver, type CheckResult, type Logger, silentLogger } from '
 export { RevocationCache } from './revocation/cache.ts';
 export {
   type ClusterSeed,
+  clusterNodesProblem,
   createRedisClient,
   isCluster,
   parseClusterNodes,
   type RedisClient,
   type RedisClusterConfig,
+  type RedisEnv,
+  redisTargetOf,
 } from './revocation/connection.ts';
 export {
   entryMatches,

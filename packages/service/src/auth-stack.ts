@@ -4,7 +4,9 @@ import {
   createTokenVerifier,
   type KeySource,
   type Logger,
+  type RedisClusterConfig,
   RevocationFeed,
+  redisTargetOf,
   remoteKeys,
   type TokenVerifier,
 } from '@revoke/auth';
@@ -12,6 +14,8 @@ import { type AuthMetrics, createAuthMetrics } from '@revoke/auth/metrics';
 
 export interface AuthStackOptions {
   redisUrl: string;
+  /** A Redis Cluster instead of `redisUrl`. */
+  redisCluster?: RedisClusterConfig | undefined;
   prefix: string;
   /** The auth app's URL: the tokens' `iss`, and where its JWKS is served. */
   authUrl: string;
@@ -48,6 +52,7 @@ export function createAuthStack(options: AuthStackOptions): AuthStack {
   });
   const feed = new RevocationFeed({
     redisUrl: options.redisUrl,
+    redisCluster: options.redisCluster,
     prefix: options.prefix,
     staleAfterMs: options.staleAfterMs,
     observer: metrics,
@@ -61,6 +66,8 @@ export function createAuthStack(options: AuthStackOptions): AuthStack {
 /** The settings of `serviceEnvShape` that the auth stack reads. */
 export interface AuthStackEnv {
   REDIS_URL: string;
+  REDIS_CLUSTER_NODES?: string | undefined;
+  REVOCATION_SHARDS?: number | undefined;
   REVOCATION_PREFIX: string;
   AUTH_URL: string;
   TOKEN_AUDIENCE: string;
@@ -80,8 +87,10 @@ export async function startAuthStack(
   options: { logger: Logger; keys?: KeySource | undefined; waitForFeed?: boolean | undefined },
 ): Promise<AuthStack> {
   const { logger } = options;
+  const target = redisTargetOf(env);
   const auth = createAuthStack({
-    redisUrl: env.REDIS_URL,
+    redisUrl: target.url,
+    redisCluster: target.cluster,
     prefix: env.REVOCATION_PREFIX,
     authUrl: env.AUTH_URL,
     audience: env.TOKEN_AUDIENCE,
@@ -93,7 +102,8 @@ export async function startAuthStack(
   });
   const firstSnapshot = auth.feed.start();
   if (options.waitForFeed ?? true) {
-    logger.info({ redis: env.REDIS_URL }, `${service}: waiting for the revocation feed's first snapshot`);
+    const redis = env.REDIS_CLUSTER_NODES ? `cluster ${env.REDIS_CLUSTER_NODES}` : env.REDIS_URL;
+    logger.info({ redis }, `${service}: waiting for the revocation feed's first snapshot`);
     await firstSnapshot;
   }
   return auth;

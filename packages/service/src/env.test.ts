@@ -22,4 +22,15 @@ describe('serviceEnvShape', () => {
     expect(schema.safeParse({ CLOCK_TOLERANCE_SEC: '0' }).success).toBe(false);
     expect(schema.safeParse({ REVOCATION_STALE_AFTER_MS: 'soon' }).success).toBe(false);
   });
+
+  it('takes a Redis Cluster seed list, and refuses one that is not host:port pairs', () => {
+    const env = schema.parse({ REDIS_CLUSTER_NODES: '127.0.0.1:7000, 127.0.0.1:7001' });
+    expect(env).toMatchObject({
+      REDIS_CLUSTER_NODES: '127.0.0.1:7000, 127.0.0.1:7001',
+      REVOCATION_SHARDS: 16,
+    });
+    expect(schema.parse({ REDIS_CLUSTER_NODES: '' }).REDIS_CLUSTER_NODES).toBeUndefined();
+    expect(schema.safeParse({ REDIS_CLUSTER_NODES: '127.0.0.1' }).success).toBe(false);
+    expect(schema.safeParse({ REVOCATION_SHARDS: '0' }).success).toBe(false);
+  });
 });

@@ -1,3 +1,4 @@
+import { clusterNodesProblem } from '@revoke/auth';
 import { z } from 'zod';
 
 /** A TCP port. */
@@ -15,6 +16,13 @@ export const optionalString = z
  */
 export const serviceEnvShape = {
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  /** A Redis Cluster's seed nodes, comma-separated `host:port`; when set it wins over `REDIS_URL`. */
+  REDIS_CLUSTER_NODES: optionalString.refine(
+    (list) => list === undefined || clusterNodesProblem(list) === undefined,
+    { message: 'must be comma-separated host:port pairs' },
+  ),
+  /** Revocation shards in a Redis Cluster; must match the auth app's. */
+  REVOCATION_SHARDS: z.coerce.number().int().min(1).max(1024).default(16),
   /** Unset or empty: an embedded PGlite database per service under `.data/`. */
   DATABASE_URL: optionalString,
   AUTH_URL: z.url().default('http://127.0.0.1:4000'),

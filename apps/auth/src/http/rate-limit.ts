@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@revoke/auth';
 import {
   RateLimiterMemory,
   RateLimiterRedis,
@@ -39,8 +39,11 @@ export interface RateLimitRule {
 
 /** Options of {@link createLoginRateLimiter}. */
 export interface LoginRateLimiterOptions {
-  /** A client of its own or shared; used for commands only. */
-  redis: Redis;
+  /**
+   * A client of its own or shared; used for commands only. A Redis Cluster works too: each counter is
+   * one key, so each script call stays in one slot.
+   */
+  redis: RedisClient;
   /** Namespace of every key (default `auth:login-limit:`). */
   prefix?: string;
   /** Attempts per IP, successful or not (default 100 per 15 min). */

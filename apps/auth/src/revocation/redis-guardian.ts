@@ -1,7 +1,6 @@
-import type { Logger, RevocationWriter } from '@revoke/auth';
+import { isCluster, type Logger, type RedisClient, type RevocationWriter } from '@revoke/auth';
 import { gt, sql } from '@revoke/db';
 import { type AuthDb, revocations } from '@revoke/db/auth';
-import type { Redis } from 'ioredis';
 import { entryOf } from './record-revocations.ts';
 
 /** Thrown at start when Redis could evict revocation keys. */
@@ -19,11 +18,20 @@ function infoField(info: string, field: string): string | undefined {
  * revocation, and a dropped revocation is a logged-out token accepted again. Read from `INFO memory`
  * rather than `CONFIG GET`, which managed Redis services often disable.
  */
-export async function assertNoEviction(redis: Redis): Promise<void> {
-  const policy = infoField(await redis.info('memory'), 'maxmemory_policy');
+export async function assertNoEviction(redis: RedisClient): Promise<void> {
+  // In a cluster every master holds revocations: each must refuse to evict.
+  const servers = isCluster(redis) ? redis.nodes('master') : [redis];
+  if (servers.length === 0) throw new UnsafeRedisError('the Redis Cluster reports no master');
+  for (const server of servers) await assertServerNoEviction(server, isCluster(redis));
+}
+
+async function assertServerNoEviction(server: RedisClient, named: boolean): Promise<void> {
+  const policy = infoField(await server.info('memory'), 'maxmemory_policy');
   if (policy !== 'noeviction') {
+    const which =
+      named && !isCluster(server) ? ` (master ${server.options.host}:${server.options.port})` : '';
     throw new UnsafeRedisError(
-      `Redis maxmemory-policy is "${policy}", but must be "noeviction": any other policy can evict revocation ` +
+      `Redis${which} maxmemory-policy is "${policy}", but must be "noeviction": any other policy can evict revocation ` +
         'keys under memory pressure and let logged-out tokens through. Set it with ' +
         '`redis-cli CONFIG SET maxmemory-policy noeviction` (and in redis.conf).',
     );
@@ -32,7 +40,7 @@ export async function assertNoEviction(redis: Redis): Promise<void> {
 
 export interface RedisGuardianOptions {
   db: AuthDb;
-  redis: Redis;
+  redis: RedisClient;
   writer: RevocationWriter;
   logger: Logger;
   /** How often Redis is checked for data loss (default 1000 ms). */
@@ -45,6 +53,11 @@ export interface RedisGuardianOptions {
  * possibly without persistence) and re-seeds every live revocation from Postgres, then sets a new
  * epoch, which tells every service's feed to take a fresh snapshot. Until then the feeds see no
  * epoch and refuse to trust Redis's silence.
+ *
+ * In a Redis Cluster the same holds per master, plus failover: replication is asynchronous, so a
+ * revocation a master acknowledged may never have reached the replica promoted in its place, while
+ * the epoch (replicated long before) survives. So the guardian also watches which server serves as
+ * master (address and `run_id` of every master), and a change of any re-seeds everything.
  */
 export class RedisGuardian {
   readonly #options: RedisGuardianOptions;
@@ -82,10 +95,25 @@ export class RedisGuardian {
     return this.#checking;
   }
 
+  /**
+   * Who serves the data: the server's `run_id`, or in a cluster every master's address and `run_id`
+   * (as ioredis last mapped the slots; it refreshes that map every second and on every redirection).
+   */
+  async #servers(): Promise<string | undefined> {
+    const { redis } = this.#options;
+    if (!isCluster(redis)) return infoField(await redis.info('server'), 'run_id');
+    const masters = await Promise.all(
+      redis.nodes('master').map(async (node) => {
+        const runId = infoField(await node.info('server'), 'run_id');
+        return `${node.options.host}:${node.options.port}/${runId}`;
+      }),
+    );
+    return masters.sort().join(',');
+  }
+
   async #check(): Promise<boolean> {
-    const { redis, writer, logger } = this.#options;
-    const [epoch, info] = await Promise.all([writer.readEpoch(), redis.info('server')]);
-    const runId = infoField(info, 'run_id');
+    const { writer, logger } = this.#options;
+    const [epoch, runId] = await Promise.all([writer.readEpoch(), this.#servers()]);
     const restarted = this.#runId !== undefined && runId !== this.#runId;
     if (epoch !== null && !restarted) {
       this.#runId = runId;

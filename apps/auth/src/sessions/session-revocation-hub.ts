@@ -1,13 +1,17 @@
 import {
   type AccessClaims,
+  createRedisClient,
+  DEFAULT_CLUSTER_SHARDS,
   entryMatches,
+  isCluster,
   type Logger,
+  type RedisClient,
+  type RedisClusterConfig,
   type RevocationEntry,
   revocationEventSchema,
   revocationKeys,
   silentLogger,
 } from '@revoke/auth';
-import { Redis } from 'ioredis';
 
 /** What a watcher hears from the hub. */
 export type HubSignal =
@@ -25,7 +29,12 @@ export interface HubWatch {
 
 export interface SessionRevocationHubOptions {
   redisUrl: string;
-  /** The revocation prefix: the hub listens on `${prefix}events`, the channel the writer publishes to. */
+  /**
+   * A Redis Cluster instead of `redisUrl`: the hub then SSUBSCRIBEs to every shard's channel (sharded
+   * pub/sub, one subscriber connection per master, re-subscribed by ioredis after a failover).
+   */
+  redisCluster?: RedisClusterConfig | undefined;
+  /** The revocation prefix: the hub listens on `${prefix}events` (every shard's channel in a cluster), where the writer publishes. */
   prefix: string;
   logger?: Logger;
   /** How often an idle subscriber proves its connection is alive (default 5000 ms). */
@@ -47,8 +56,9 @@ type Listener = { claims: AccessClaims; notify: (signal: HubSignal) => void };
  * after it. Callers also poll the auth app's own revocation cache as a backstop (see `watch-session.ts`).
  */
 export class SessionRevocationHub {
-  readonly #channel: string;
+  readonly #channels: string[];
   readonly #redisUrl: string;
+  readonly #cluster: RedisClusterConfig | undefined;
   readonly #log: Logger;
   readonly #pingMs: number;
   readonly #byKind = { jti: new Map<string, Set<Listener>>(), sid: new Map(), sub: new Map() } as Record<
@@ -56,15 +66,20 @@ export class SessionRevocationHub {
     Map<string, Set<Listener>>
   >;
   readonly #all = new Set<Listener>();
-  #redis: Redis | undefined;
+  #redis: RedisClient | undefined;
   #subscribed = false;
   #pingTimer: NodeJS.Timeout | undefined;
   #pingSentAt: number | null = null;
   #closed = false;
 
   constructor(options: SessionRevocationHubOptions) {
-    this.#channel = revocationKeys(options.prefix).channel;
+    const cluster = options.redisCluster;
+    const keys = revocationKeys(options.prefix, {
+      shards: cluster ? (cluster.shards ?? DEFAULT_CLUSTER_SHARDS) : undefined,
+    });
+    this.#channels = keys.shards.map((shard) => shard.channel);
     this.#redisUrl = options.redisUrl;
+    this.#cluster = cluster;
     this.#log = options.logger ?? silentLogger;
     this.#pingMs = options.pingMs ?? 5000;
   }
@@ -132,16 +147,21 @@ export class SessionRevocationHub {
 
   #connect(): void {
     if (this.#redis) return;
-    const redis = new Redis(this.#redisUrl, {
-      lazyConnect: true,
-      // Never queue: a command on a dead connection fails, and the reconnect re-subscribes.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      // We re-subscribe ourselves, and only then tell watchers to re-check (ioredis's `ready` comes
-      // before its own resubscription is acknowledged).
-      autoResubscribe: false,
-      retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 1000),
-      connectionName: 'session-events',
+    const cluster = this.#cluster;
+    const redis = createRedisClient({
+      url: this.#redisUrl,
+      cluster: cluster && { ...cluster, options: { ...cluster.options, shardedSubscribers: true } },
+      redisOptions: {
+        lazyConnect: true,
+        // Never queue: a command on a dead connection fails, and the reconnect re-subscribes.
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        // We re-subscribe ourselves, and only then tell watchers to re-check (ioredis's `ready` comes
+        // before its own resubscription is acknowledged).
+        autoResubscribe: false,
+        retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 1000),
+        connectionName: 'session-events',
+      },
     });
     this.#redis = redis;
     redis.on('ready', () => void this.#subscribe(redis));
@@ -153,14 +173,26 @@ export class SessionRevocationHub {
       this.#log.warn({ err: error.message }, 'session events: Redis error'),
     );
     redis.on('message', (_channel: string, message: string) => this.#onMessage(message));
+    redis.on('smessage', (_channel: string, message: string) => this.#onMessage(message));
+    if (isCluster(redis)) {
+      // A failover replaced a subscriber connection: what was published meanwhile is lost, so re-check.
+      redis.on('subscribersReady', () => {
+        if (this.#subscribed) for (const listener of [...this.#all]) listener.notify({ type: 'subscribed' });
+      });
+    }
     redis.connect().catch(() => {});
     this.#pingTimer = setInterval(() => this.#ping(redis), this.#pingMs);
     this.#pingTimer.unref();
   }
 
-  async #subscribe(redis: Redis): Promise<void> {
+  async #subscribe(redis: RedisClient): Promise<void> {
     try {
-      await redis.subscribe(this.#channel);
+      if (isCluster(redis)) {
+        // One SSUBSCRIBE per shard: each shard's channel lives on its own slot.
+        await Promise.all(this.#channels.map((channel) => redis.ssubscribe(channel)));
+      } else {
+        await redis.subscribe(this.#channels[0]!);
+      }
     } catch (error) {
       this.#log.warn({ err: String(error) }, 'session events: subscribe failed; reconnecting');
       redis.disconnect(true);
@@ -170,9 +202,13 @@ export class SessionRevocationHub {
     for (const listener of [...this.#all]) listener.notify({ type: 'subscribed' });
   }
 
-  /** An idle subscriber on a frozen or half-open connection notices nothing unless it asks. */
-  #ping(redis: Redis): void {
-    if (!this.#subscribed || this.#closed) return;
+  /**
+   * An idle subscriber on a frozen or half-open connection notices nothing unless it asks. In a cluster a
+   * PING reaches a command connection, not the sharded subscribers, so it proves nothing there; the
+   * callers' poll of the auth app's own revocation cache (whose feed proves every shard) is the backstop.
+   */
+  #ping(redis: RedisClient): void {
+    if (!this.#subscribed || this.#closed || isCluster(redis)) return;
     if (this.#pingSentAt !== null) {
       if (Date.now() - this.#pingSentAt > 2 * this.#pingMs) {
         this.#log.warn({}, 'session events: ping unanswered; reconnecting');

@@ -1,3 +1,4 @@
+import { redisTargetOf } from '@revoke/auth';
 import { eq } from '@revoke/db';
 import { type AuthDb, sessions } from '@revoke/db/auth';
 import type { AuthDeps } from '../deps.ts';
@@ -48,8 +49,10 @@ const hubs = new WeakMap<AuthDeps, SessionRevocationHub>();
 export function sessionRevocationHubOf(deps: AuthDeps): SessionRevocationHub {
   let hub = hubs.get(deps);
   if (!hub) {
+    const target = redisTargetOf(deps.env);
     hub = new SessionRevocationHub({
-      redisUrl: deps.env.REDIS_URL,
+      redisUrl: target.url,
+      redisCluster: target.cluster,
       prefix: deps.env.REVOCATION_PREFIX,
       logger: deps.logger,
     });

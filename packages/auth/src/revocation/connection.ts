@@ -71,3 +71,34 @@ export function createRedisClient(target: {
     redisOptions: { ...perNode, ...cluster.options?.redisOptions },
   });
 }
+
+/** The Redis settings every service reads from its environment. */
+export interface RedisEnv {
+  REDIS_URL: string;
+  /** Comma-separated `host:port` seed list; when set it wins over `REDIS_URL`. */
+  REDIS_CLUSTER_NODES?: string | undefined;
+  /** Revocation shards in a cluster (default 16). */
+  REVOCATION_SHARDS?: number | undefined;
+}
+
+/** Where to connect, from a service's env: the cluster when `REDIS_CLUSTER_NODES` is set, else `REDIS_URL`. */
+export function redisTargetOf(env: RedisEnv): { url: string; cluster?: RedisClusterConfig } {
+  if (!env.REDIS_CLUSTER_NODES) return { url: env.REDIS_URL };
+  return {
+    url: env.REDIS_URL,
+    cluster: {
+      nodes: parseClusterNodes(env.REDIS_CLUSTER_NODES),
+      ...(env.REVOCATION_SHARDS === undefined ? {} : { shards: env.REVOCATION_SHARDS }),
+    },
+  };
+}
+
+/** A zod-free check of a `REDIS_CLUSTER_NODES` value, for env schemas: the problem, or undefined when fine. */
+export function clusterNodesProblem(list: string): string | undefined {
+  try {
+    parseClusterNodes(list);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}

@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { type PrivateRedisCluster, startPrivateRedisCluster } from '@revoke/auth/testing';
+import { createFreshDatabase, type FreshDatabase } from '@revoke/db/testing';
+import { freePorts, ServiceProcess } from '@revoke/e2e/service-process';
+
+/** auth, notes and activity as processes on a private Redis Cluster, sharing one fresh Postgres database. */
+export interface ClusterStack {
+  cluster: PrivateRedisCluster;
+  auth: ServiceProcess;
+  notes: ServiceProcess;
+  activity: ServiceProcess;
+  /** The environment every process shares. */
+  env: Record<string, string>;
+  /** Another instance of notes on its own port (not started). */
+  notesInstance(): Promise<ServiceProcess>;
+  close(): Promise<void>;
+}
+
+/** Starts the cluster, then the three services with `REDIS_CLUSTER_NODES` set. */
+export async function startClusterStack(): Promise<ClusterStack> {
+  const cluster = await startPrivateRedisCluster();
+  let database: FreshDatabase | undefined;
+  const processes: ServiceProcess[] = [];
+  const close = async () => {
+    await Promise.all(processes.map((process) => process.stop()));
+    await database?.drop();
+    await cluster.stop();
+  };
+  try {
+    database = await createFreshDatabase({ prefix: 'cluster' });
+    const [authPort, notesPort, activityPort] = (await freePorts(3)) as [number, number, number];
+    const env: Record<string, string> = {
+      DATABASE_URL: database.url,
+      REDIS_CLUSTER_NODES: cluster.nodesEnv,
+      // Nothing listens here: the cluster must win over REDIS_URL.
+      REDIS_URL: 'redis://127.0.0.1:1',
+      REVOCATION_PREFIX: `cluster:${randomBytes(6).toString('hex')}:`,
+      AUTH_PORT: String(authPort),
+      NOTES_PORT: String(notesPort),
+      ACTIVITY_PORT: String(activityPort),
+      AUTH_URL: `http://127.0.0.1:${authPort}`,
+      NOTES_URL: `http://127.0.0.1:${notesPort}`,
+      ACTIVITY_URL: `http://127.0.0.1:${activityPort}`,
+      LOGIN_MAX_PER_IP: '100000',
+      LOG_LEVEL: 'warn',
+    };
+    const make = (name: string, url: string, extra: Record<string, string> = {}) => {
+      const created = new ServiceProcess({ name, url, env: { ...env, ...extra } });
+      processes.push(created);
+      return created;
+    };
+    const stack: ClusterStack = {
+      cluster,
+      auth: make('auth', env.AUTH_URL!),
+      notes: make('notes', env.NOTES_URL!),
+      activity: make('activity', env.ACTIVITY_URL!),
+      env,
+      async notesInstance() {
+        const [port] = (await freePorts(1)) as [number];
+        return make('notes', `http://127.0.0.1:${port}`, { NOTES_PORT: String(port) });
+      },
+      close,
+    };
+    await Promise.all([stack.auth.start(), stack.notes.start(), stack.activity.start()]);
+    return stack;
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

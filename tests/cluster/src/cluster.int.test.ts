@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ClusterStack, startClusterStack } from './cluster-stack.ts';
+import { call, isRevoked, login, within } from './http.ts';
+
+let stack: ClusterStack;
+beforeAll(async () => {
+  stack = await startClusterStack();
+});
+afterAll(() => stack?.close());
+
+const notesList = (url: string, token: string) => call(url, 'notes.list', { token });
+const activityList = (url: string, token: string) => call(url, 'activity.list', { token });
+const logout = (token: string) => call(stack.auth.url, 'auth.logout', { token, mutation: true });
+
+describe('the fleet on a Redis Cluster (3 masters + 3 replicas, sharded pub/sub)', () => {
+  it("runs the tutorial's flow: a token works at notes and activity, and after logout every service refuses it", async () => {
+    const [token] = (await login(stack.auth.url)) as [string];
+    const created = await call(stack.notes.url, 'notes.create', {
+      token,
+      input: { body: 'hello' },
+      mutation: true,
+    });
+    expect(created.status).toBe(200);
+    expect((await notesList(stack.notes.url, token)).body.result.data).toHaveLength(1);
+    const activity = await activityList(stack.activity.url, token);
+    expect(activity.status).toBe(200);
+    expect(activity.body.result.data[0]).toMatchObject({ kind: 'note.created' });
+
+    expect((await logout(token)).status).toBe(200);
+    await within(1000, async () => isRevoked(await notesList(stack.notes.url, token)));
+    await within(1000, async () => isRevoked(await activityList(stack.activity.url, token)));
+    await within(1000, async () => isRevoked(await call(stack.auth.url, 'auth.me', { token })));
+    expect(
+      isRevoked(
+        await call(stack.notes.url, 'notes.create', { token, input: { body: 'after' }, mutation: true }),
+      ),
+    ).toBe(true);
+  });
+
+  it('two instances of notes both refuse a revoked token within 1 s', async () => {
+    const second = await stack.notesInstance();
+    await second.start();
+    try {
+      const [token] = (await login(stack.auth.url)) as [string];
+      for (const url of [stack.notes.url, second.url]) expect((await notesList(url, token)).status).toBe(200);
+      expect((await logout(token)).status).toBe(200);
+      const took = await Promise.all(
+        [stack.notes.url, second.url].map((url) =>
+          within(1000, async () => isRevoked(await notesList(url, token))),
+        ),
+      );
+      console.log(
+        `cluster: two notes instances refused the logged-out token after ${took.map(Math.round).join(' and ')} ms`,
+      );
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('a master killed during a stream of logouts loses none: afterwards every service refuses every acknowledged one, and a notes instance started after the failover loads them all', async () => {
+    const tokens = await login(stack.auth.url, 60);
+    const keep = tokens.slice(50);
+    const stream = tokens.slice(0, 50);
+    const acknowledged: string[] = [];
+    const logouts = (async () => {
+      for (const token of stream) {
+        const answer = await logout(token);
+        if (answer.status === 200) acknowledged.push(token);
+        await new Promise((resolve) => setTimeout(resolve, 40));
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    // The master of shard 0; with 16 shards over 3 masters it also serves several others.
+    const { port, failoverMs } = await stack.cluster.killMaster(`${stack.env.REVOCATION_PREFIX}{0}:index`);
+    await logouts;
+    const streamEnded = performance.now();
+    expect(acknowledged.length).toBe(stream.length);
+
+    const services = [
+      ['auth', stack.auth.url, 'auth.me'],
+      ['notes', stack.notes.url, 'notes.list'],
+      ['activity', stack.activity.url, 'activity.list'],
+    ] as const;
+    const rejectedAfter = await within(15_000, async () => {
+      for (const [, url, path] of services) {
+        const answers = await Promise.all(acknowledged.map((token) => call(url, path, { token })));
+        if (!answers.every(isRevoked)) return false;
+      }
+      return true;
+    });
+    console.log(
+      `cluster failover: master :${port} killed; a replica served its slots after ${failoverMs} ms; ` +
+        `${acknowledged.length} logouts acknowledged meanwhile; every service refused all of them ` +
+        `${Math.round(performance.now() - streamEnded)} ms after the last logout (${Math.round(rejectedAfter)} ms of polling)`,
+    );
+    for (const [, url, path] of services) {
+      for (const token of keep) expect((await call(url, path, { token })).status).toBe(200);
+    }
+
+    const late = await stack.notesInstance();
+    await late.start();
+    try {
+      const answers = await Promise.all(acknowledged.map((token) => notesList(late.url, token)));
+      expect(answers.filter((answer) => !isRevoked(answer))).toEqual([]);
+      for (const token of keep) expect((await notesList(late.url, token)).status).toBe(200);
+    } finally {
+      await late.stop();
+    }
+  });
+});
