@@ -11,6 +11,11 @@ afterAll(() => stack?.close());
 const notesList = (url: string, token: string) => call(url, 'notes.list', { token });
 const activityList = (url: string, token: string) => call(url, 'activity.list', { token });
 const logout = (token: string) => call(stack.auth.url, 'auth.logout', { token, mutation: true });
+/** The auth app's count of re-seeds of Redis from Postgres. */
+async function reseeds(): Promise<number> {
+  const text = await (await fetch(`${stack.auth.url}/metrics`)).text();
+  return Number(/^auth_redis_reseeds_total (\d+)/m.exec(text)?.[1] ?? 0);
+}
 
 describe('the fleet on a Redis Cluster (3 masters + 3 replicas, sharded pub/sub)', () => {
   it("runs the tutorial's flow: a token works at notes and activity, and after logout every service refuses it", async () => {
@@ -70,8 +75,23 @@ describe('the fleet on a Redis Cluster (3 masters + 3 replicas, sharded pub/sub)
       }
     })();
     await new Promise((resolve) => setTimeout(resolve, 400));
-    // The master of shard 0; with 16 shards over 3 masters it also serves several others.
-    const { port, failoverMs } = await stack.cluster.killMaster(`${stack.env.REVOCATION_PREFIX}{0}:index`);
+    // The master of shard 0; with 16 shards over 3 masters it also serves several others. Replication is
+    // asynchronous: its replica is made to miss what the master acknowledged so far (epochs survive, as
+    // they would), so the promotion really loses revocations and only the guardian's re-seed brings them back.
+    const prefix = stack.env.REVOCATION_PREFIX!;
+    const victim = await stack.cluster.masterOf(`${prefix}{0}:index`);
+    const reseedsBefore = await reseeds();
+    let lost = 0;
+    for (let n = 0; n < 16; n++) {
+      if ((await stack.cluster.masterOf(`${prefix}{${n}}:index`)) !== victim) continue;
+      lost += await stack.cluster.loseOnReplicas(
+        `${prefix}{${n}}:index`,
+        `${prefix}{${n}}:*`,
+        `${prefix}{${n}}:epoch`,
+      );
+    }
+    expect(lost).toBeGreaterThan(0);
+    const { port, failoverMs } = await stack.cluster.killMaster(`${prefix}{0}:index`);
     await logouts;
     const streamEnded = performance.now();
     expect(acknowledged.length).toBe(stream.length);
@@ -97,6 +117,8 @@ describe('the fleet on a Redis Cluster (3 masters + 3 replicas, sharded pub/sub)
       for (const token of keep) expect((await call(url, path, { token })).status).toBe(200);
     }
 
+    // The auth app noticed the new master and re-seeded Redis from Postgres.
+    expect(await reseeds()).toBeGreaterThan(reseedsBefore);
     const late = await stack.notesInstance();
     await late.start();
     try {

@@ -33,6 +33,13 @@ export interface PrivateRedisCluster {
    * node reports `cluster_state:ok` again. Resolves to the dead port and the milliseconds that took.
    */
   killMaster(slotOrKey: number | string): Promise<{ port: number; failoverMs: number }>;
+  /**
+   * Makes the replicas of the master serving `key` lose every key of that slot matching `match` except
+   * `keep`, while the master keeps them: what a replica promoted after unreplicated writes holds (in a
+   * script: the keys are deleted, and that is replicated; then restored on the master only). Resolves to
+   * the number of keys.
+   */
+  loseOnReplicas(key: string, match: string, keep?: string): Promise<number>;
   /** Kills every node and removes their directories. */
   stop(): Promise<void>;
 }
@@ -114,6 +121,28 @@ async function allOk(ports: number[]): Promise<boolean> {
   return states.every((info) => /cluster_state:ok/.test(info));
 }
 
+/** KEYS: any key of the slot. ARGV: SCAN pattern, a key to leave alone. */
+const LOSE_ON_REPLICAS = `
+local found, cursor = {}, '0'
+repeat
+  local page = redis.call('SCAN', cursor, 'MATCH', ARGV[1], 'COUNT', 1000)
+  cursor = page[1]
+  for _, name in ipairs(page[2]) do
+    if name ~= ARGV[2] then table.insert(found, name) end
+  end
+until cursor == '0'
+local saved = {}
+for i, name in ipairs(found) do saved[i] = { redis.call('DUMP', name), redis.call('PTTL', name) } end
+for _, name in ipairs(found) do redis.call('DEL', name) end
+redis.set_repl(redis.REPL_NONE)
+for i, name in ipairs(found) do
+  local ttl = saved[i][2]
+  if ttl < 0 then ttl = 0 end
+  redis.call('RESTORE', name, ttl, saved[i][1])
+end
+return #found
+`;
+
 /**
  * Starts 6 private `redis-server` processes in cluster mode and joins them with
  * `redis-cli --cluster create … --cluster-replicas 1` (requires both binaries on PATH).
@@ -179,6 +208,21 @@ export async function startPrivateRedisCluster(): Promise<PrivateRedisCluster> {
     nodes: ports.map((port) => `127.0.0.1:${port}`),
     nodesEnv: ports.map((port) => `127.0.0.1:${port}`).join(','),
     masterOf,
+    async loseOnReplicas(key, match, keep = '') {
+      const client = new Redis(await masterOf(key), '127.0.0.1', {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+      });
+      try {
+        await client.connect();
+        const lost = Number(await client.eval(LOSE_ON_REPLICAS, 1, key, match, keep));
+        // Both sides settled: the replica has applied the DELs before the caller kills the master.
+        await client.call('WAIT', '1', '2000');
+        return lost;
+      } finally {
+        client.disconnect();
+      }
+    },
     async killMaster(slotOrKey) {
       const port = await masterOf(slotOrKey);
       const victim = nodes.find((node) => node.port === port)!;
