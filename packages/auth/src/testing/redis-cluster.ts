@@ -148,6 +148,11 @@ return #found
  * `redis-cli --cluster create … --cluster-replicas 1` (requires both binaries on PATH).
  */
 export async function startPrivateRedisCluster(): Promise<PrivateRedisCluster> {
+  // Sharded pub/sub (SPUBLISH, SSUBSCRIBE) came with Redis 7.
+  const { stdout: version } = await run('redis-server', ['--version']);
+  const major = Number(/v=(\d+)\./.exec(version)?.[1]);
+  if (!(major >= 7))
+    throw new Error(`a Redis Cluster test needs redis-server 7 or later, found: ${version.trim()}`);
   const ports = await freeClusterPorts(6);
   const nodes = await Promise.all(ports.map(launchNode));
   const alive = () => nodes.filter((node) => node.child.exitCode === null && node.child.signalCode === null);
