@@ -45,6 +45,7 @@ export interface SoakReport {
   boundMs: number;
   /** Longest gap between an acknowledgement and a request, sent after it, that a service still accepted. */
   maxAcceptanceAfterRevocationMs: number;
+  maxAcceptanceAfterRevocationMsByService: Record<string, number>;
   finalSweep: { tokens: number; requests: number; verdicts: Record<string, Record<Verdict, number>> };
   memory: {
     processes: Record<
@@ -72,6 +73,11 @@ export interface SoakReport {
 const mb = (value: number | undefined) => (value === undefined ? '?' : `${value.toFixed(1)} MB`);
 const n = (value: number | undefined) => (value === undefined ? '?' : String(value));
 
+function meanHealSec(report: SoakReport, kind: string): string {
+  const heals = report.faults.timeline.filter((fault) => fault.kind === kind).map((fault) => fault.healMs);
+  return (heals.reduce((sum, ms) => sum + ms, 0) / heals.length / 1000).toFixed(1);
+}
+
 /** The report as a few readable lines. */
 export function formatReport(report: SoakReport): string {
   const lines: string[] = [];
@@ -92,9 +98,12 @@ export function formatReport(report: SoakReport): string {
       `${revocations.logouts.unknown} unknown; logoutAll ${revocations.logoutAll.acked} acked covering ` +
       `${revocations.logoutAll.sessions} sessions, ${revocations.logoutAll.unknown} unknown)`,
     `faults: ${report.faults.total} — ${Object.entries(report.faults.byKind)
-      .map(([kind, count]) => `${kind} ×${count}`)
+      .map(([kind, count]) => `${kind} ×${count} (healed in ${meanHealSec(report, kind)} s on average)`)
       .join(', ')}`,
-    `max acceptance after revocation: ${report.maxAcceptanceAfterRevocationMs.toFixed(0)} ms (bound S = ${report.boundMs} ms)`,
+    `max acceptance after revocation: ${report.maxAcceptanceAfterRevocationMs.toFixed(0)} ms (bound S = ${report.boundMs} ms; ` +
+      `${Object.entries(report.maxAcceptanceAfterRevocationMsByService)
+        .map(([service, ms]) => `${service} ${ms.toFixed(0)} ms`)
+        .join(', ')})`,
     `final sweep: ${report.finalSweep.tokens} revoked tokens × 3 services = ${report.finalSweep.requests} requests`,
     `memory (RSS at ${memory.sampledAtSec.start.toFixed(0)} s → ${memory.sampledAtSec.end.toFixed(0)} s):`,
   );

@@ -127,8 +127,12 @@ class Soak {
     await Promise.all(Array.from({ length: 4 }, worker));
   }
 
-  #launch(operation: () => Promise<void>): void {
-    if (this.#inFlight.size >= this.options.maxInFlight) {
+  /**
+   * Starts `operation` without waiting for it. Requests are shed past `maxInFlight`; session operations
+   * (logins, logouts) never are, so that their rates hold and the live set stays what the counters say.
+   */
+  #launch(operation: () => Promise<void>, sheddable = true): void {
+    if (sheddable && this.#inFlight.size >= this.options.maxInFlight) {
       this.counts.shed++;
       return;
     }
@@ -157,8 +161,8 @@ class Soak {
     this.#launch(() => verify(this.history, this.stack.targets[pick(SERVICE_NAMES)], token).then(() => {}));
   }
 
-  #revoked(token: string, invokedAt: number): void {
-    this.history.ack(token, invokedAt);
+  /** A token whose revocation was acknowledged (and recorded in the history): probe it from now on. */
+  #probeLater(token: string): void {
     this.recentlyRevoked.push(token);
     if (this.recentlyRevoked.length > RECENT_REVOCATIONS) this.recentlyRevoked.shift();
   }
@@ -180,7 +184,7 @@ class Soak {
       }
       await this.#login(user);
       user.busy = false;
-    });
+    }, false);
   }
 
   /** Logs one live session out, then asks every service about it at once (the fastest probe of S). */
@@ -191,17 +195,17 @@ class Soak {
     if (session.user.busy) return;
     this.#removeSession(session);
     this.#launch(async () => {
-      const invokedAt = this.history.now();
+      // `logout` records the acknowledgement in the history itself.
       if (!(await logout(this.history, this.stack.env.AUTH_URL!, session.token))) {
         this.counts.logoutsUnknown++;
         return;
       }
       this.counts.logoutsAcked++;
-      this.#revoked(session.token, invokedAt);
+      this.#probeLater(session.token);
       await Promise.all(
         SERVICE_NAMES.map((name) => verify(this.history, this.stack.targets[name], session.token)),
       );
-    });
+    }, false);
   }
 
   /** "Log out everywhere" for a user with live sessions: each of them counts as revoked once acknowledged. */
@@ -221,7 +225,10 @@ class Soak {
         }
         this.counts.logoutAllAcked++;
         this.counts.sessionsRevokedByLogoutAll += sessions.length;
-        for (const session of sessions) this.#revoked(session.token, invokedAt);
+        for (const session of sessions) {
+          this.history.ack(session.token, invokedAt);
+          this.#probeLater(session.token);
+        }
         await Promise.all(
           sessions.map((session) =>
             verify(this.history, this.stack.targets[pick(SERVICE_NAMES)], session.token),
@@ -230,7 +237,7 @@ class Soak {
       } finally {
         user.busy = false;
       }
-    });
+    }, false);
   }
 
   /** Runs the open-loop load for the whole duration; `onTick` sees the elapsed seconds. */
@@ -305,7 +312,7 @@ class Soak {
    * revocation, at every service. Returns when the sweep began (the checker's `healedAt`).
    */
   async finalSweep(): Promise<{ healedAt: number; tokens: number; requests: number }> {
-    await Promise.all(SERVICE_NAMES.map((name) => this.stack.services[name].waitReady(60_000)));
+    await Promise.all(SERVICE_NAMES.map((name) => this.stack.services[name].waitReady(120_000)));
     await sleep(this.options.staleAfterMs + HEAL_MARGIN_MS);
     const healedAt = this.history.now();
     const tokens = [...new Set(this.history.acks.map((ack) => ack.token))];
@@ -327,6 +334,21 @@ class Soak {
     for (const v of this.history.verifications.slice(from, to)) {
       result[v.service] ??= { accepted: 0, revoked: 0, unavailable: 0, error: 0 };
       result[v.service]![v.verdict]++;
+    }
+    return result;
+  }
+
+  /** Per subject, the longest gap between an acknowledgement and a later request it still accepted. */
+  maxAcceptanceAfterAckBySubject(): Record<string, number> {
+    const ackedAt = new Map<string, number>();
+    for (const ack of this.history.acks)
+      ackedAt.set(ack.token, Math.min(ackedAt.get(ack.token) ?? Infinity, ack.ackedAt));
+    const result: Record<string, number> = {};
+    for (const v of this.history.verifications) {
+      const acked = ackedAt.get(v.token);
+      result[v.service] ??= 0;
+      if (v.verdict === 'accepted' && acked !== undefined && v.sentAt > acked)
+        result[v.service] = Math.max(result[v.service]!, v.sentAt - acked);
     }
     return result;
   }
@@ -488,6 +510,7 @@ function buildReport(input: {
     faults: { total: soak.faults.length, byKind: faultsByKind, timeline: soak.faults },
     boundMs: boundMs(input.options),
     maxAcceptanceAfterRevocationMs: check.maxAcceptanceAfterAckMs,
+    maxAcceptanceAfterRevocationMsByService: soak.maxAcceptanceAfterAckBySubject(),
     finalSweep: {
       tokens: input.sweep.tokens,
       requests: input.sweep.requests,

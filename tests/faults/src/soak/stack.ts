@@ -4,13 +4,15 @@ import { promisify } from 'node:util';
 import { type PrivateRedis, startPrivateRedis } from '@revoke/auth/testing';
 import { createFreshDatabase, type FreshDatabase } from '@revoke/db/testing';
 import { freePorts, ServiceProcess } from '@revoke/e2e/service-process';
+import { stackEnv } from '@revoke/e2e/stack-env';
 import type { Target } from '../harness/client.ts';
+import { SERVICE_NAMES, type ServiceName } from '../harness/fleet.ts';
+
+export { SERVICE_NAMES, type ServiceName };
 
 const run = promisify(execFile);
-
-/** The three services the soak drives, by name. */
-export type ServiceName = 'auth' | 'notes' | 'activity';
-export const SERVICE_NAMES: readonly ServiceName[] = ['auth', 'notes', 'activity'];
+/** A start on a 2-core machine busy with the load and other test runs can take well over 10 s. */
+const START_TIMEOUT_MS = 120_000;
 
 /** The authenticated query each service answers for a token: what the soak and the final sweep call. */
 const QUERY: Record<ServiceName, string> = {
@@ -56,20 +58,17 @@ export async function startSoakStack(options: SoakStackOptions): Promise<SoakSta
     database = await createFreshDatabase({ prefix: 'soak' });
     const [authPort, notesPort, activityPort] = (await freePorts(3)) as [number, number, number];
     const env: Record<string, string> = {
-      DATABASE_URL: database.url,
-      REDIS_URL: redis.url,
-      REVOCATION_PREFIX: `soak:${randomBytes(6).toString('hex')}:`,
+      ...stackEnv({
+        databaseUrl: database.url,
+        redisUrl: redis.url,
+        prefix: `soak:${randomBytes(6).toString('hex')}:`,
+        ports: { auth: authPort, notes: notesPort, activity: activityPort },
+      }),
       REVOCATION_STALE_AFTER_MS: String(options.staleAfterMs),
       ACCESS_TOKEN_TTL_SEC: String(options.accessTokenTtlSec),
       // Every login comes from 127.0.0.1: the per-IP limit would otherwise stop the load after 100.
       LOGIN_MAX_PER_IP: '1000000',
       LOGIN_MAX_FAILURES: '10000',
-      AUTH_PORT: String(authPort),
-      NOTES_PORT: String(notesPort),
-      ACTIVITY_PORT: String(activityPort),
-      AUTH_URL: `http://127.0.0.1:${authPort}`,
-      NOTES_URL: `http://127.0.0.1:${notesPort}`,
-      ACTIVITY_URL: `http://127.0.0.1:${activityPort}`,
       LOG_LEVEL: 'error',
     };
     const url: Record<ServiceName, string> = {
@@ -81,7 +80,9 @@ export async function startSoakStack(options: SoakStackOptions): Promise<SoakSta
     const targets = Object.fromEntries(
       SERVICE_NAMES.map((name) => [name, { name, url: url[name], path: QUERY[name] }]),
     ) as Record<ServiceName, Target>;
-    await Promise.all(SERVICE_NAMES.map((name) => services[name].start()));
+    // The auth app runs the migrations and seeds Redis (its epoch); the others wait for both.
+    await services.auth.start(START_TIMEOUT_MS);
+    await Promise.all([services.notes.start(START_TIMEOUT_MS), services.activity.start(START_TIMEOUT_MS)]);
     return {
       redis,
       services,
@@ -93,7 +94,7 @@ export async function startSoakStack(options: SoakStackOptions): Promise<SoakSta
       },
       async restart(name) {
         await services[name].kill();
-        await services[name].start();
+        await services[name].start(START_TIMEOUT_MS);
       },
       close,
     };
