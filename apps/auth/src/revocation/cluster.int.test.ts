@@ -1,8 +1,9 @@
-import { createRedisClient, type RedisClient, revocationKeys } from '@revoke/auth';
+import { createRedisClient, createRevocationWriter, type RedisClient, revocationKeys } from '@revoke/auth';
 import { type PrivateRedisCluster, startPrivateRedisCluster } from '@revoke/auth/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLoginRateLimiter } from '../http/rate-limit.ts';
+import { type HubSignal, SessionRevocationHub } from '../sessions/session-revocation-hub.ts';
 import { eventually, signUpAndLogIn, startTestAuthApp } from '../testing/test-app.ts';
 import { UnsafeRedisError } from './redis-guardian.ts';
 
@@ -45,6 +46,31 @@ describe('the auth app on a Redis Cluster', () => {
     expect(await first.check(attempt)).toEqual({ allowed: true });
     expect(await second.check(attempt)).toEqual({ allowed: true });
     expect(await first.check(attempt)).toMatchObject({ allowed: false });
+  });
+
+  it('session events: the hub hears a revocation on any shard by sharded pub/sub', async () => {
+    const prefix = `hub-${Date.now()}:`;
+    const hub = new SessionRevocationHub({ redisUrl: '', redisCluster: { nodes: cluster.nodes }, prefix });
+    const writer = createRevocationWriter({ redis, prefix });
+    await writer.setEpoch();
+    try {
+      const exp = Math.floor(Date.now() / 1000) + 600;
+      const heard: HubSignal[][] = [];
+      const tokens = Array.from({ length: 6 }, (_, i) => {
+        const signals: HubSignal[] = [];
+        heard.push(signals);
+        const claims = { iss: 'i', aud: 'a', sub: `u${i}`, sid: `s${i}`, jti: `j${i}`, iat: exp - 900, exp };
+        hub.watch(claims, (signal) => signals.push(signal));
+        return claims;
+      });
+      await eventually(async () => hub.subscribed, 5000);
+      for (const { jti } of tokens) await writer.revokeToken({ jti, exp });
+      await eventually(async () =>
+        heard.every((signals) => signals.some((signal) => signal.type === 'revoked')),
+      );
+    } finally {
+      hub.close();
+    }
   });
 
   it('re-seeds from Postgres when a master is replaced by a replica that missed revocations', async () => {

@@ -118,6 +118,11 @@ describe('revocation writer and feed on a Redis Cluster (3 masters, 3 replicas)'
 
     const acknowledged: RevocationEntry[] = [];
     let stop = false;
+    // The heartbeat's echoes must notice the failover: the feed stops trusting its cache meanwhile.
+    let wentUnsynced = false;
+    const watch = setInterval(() => {
+      if (!subscriber.status().synced) wentUnsynced = true;
+    }, 20);
     const stream = (async () => {
       for (let i = 0; !stop; i++) {
         const entry: RevocationEntry = { kind: 'jti', id: `stream-${i}`, exp: nowSec() + 600 };
@@ -147,6 +152,8 @@ describe('revocation writer and feed on a Redis Cluster (3 masters, 3 replicas)'
     await new Promise((resolve) => setTimeout(resolve, 500));
     stop = true;
     await stream;
+    clearInterval(watch);
+    expect(wentUnsynced).toBe(true);
     expect(lost).toBeGreaterThan(0);
     // The running feed never drops what it holds; a feed started now sees what the promoted replica lost.
     const late = feed(prefix);
