@@ -19,7 +19,13 @@ export function openPg<S extends ServiceName>(options: OpenPgOptions<S>): DbHand
   const pool = new Pool({ connectionString: url, max: options.maxConnections ?? 10 });
   // An idle client whose server went away emits 'error' on the pool; unhandled, that event would
   // kill the process. The pool replaces the client, and the next query reports the outage itself.
-  pool.on('error', options.onPoolError ?? (() => {}));
+  const onError = options.onPoolError ?? (() => {});
+  pool.on('error', onError);
+  // A client checked out of the pool (a transaction between two statements, a query just sent) has no
+  // listener of the pool's: Postgres shutting down ("terminating connection due to administrator
+  // command") would emit an unhandled 'error' and crash the service. The work on that client fails on
+  // its own (its query or transaction rejects, and the client is discarded on release).
+  pool.on('connect', (client) => client.on('error', onError));
   const db: ServiceDatabase<S> = drizzle({ client: pool, schema: SERVICE_SCHEMAS[service] });
   let closing: Promise<void> | undefined;
   return {
