@@ -41,6 +41,15 @@ export async function pauseClients(redis: PrivateRedis, ms: number): Promise<voi
   await sleep(ms);
 }
 
+/**
+ * `CLIENT PAUSE <ms> WRITE`: reads (GET, MGET, PING, snapshots) go on, writes and PUBLISH wait. Redis
+ * does this itself during a FAILOVER, and managed services do it during maintenance.
+ */
+export async function pauseWrites(redis: PrivateRedis, ms: number): Promise<void> {
+  await redisCli(redis, 'CLIENT', 'PAUSE', String(ms), 'WRITE');
+  await sleep(ms);
+}
+
 /** SIGSTOP for `ms`, then SIGCONT: a frozen server whose sockets stay open (half-open for its clients). */
 export async function freeze(redis: PrivateRedis, ms: number): Promise<void> {
   redis.freeze();

@@ -113,10 +113,12 @@ export class Workload {
 
   async #runLogouts(): Promise<void> {
     while (this.#loggingOut) {
+      let acked = true;
       if (this.live.length > this.#options.keepLive) {
-        await this.logOut(this.live[Math.floor(Math.random() * this.live.length)]!);
+        acked = await this.logOut(this.live[Math.floor(Math.random() * this.live.length)]!);
       }
-      await sleep(this.#options.logoutEveryMs);
+      // While the auth app is down, do not burn a token every round on a refused connection.
+      await sleep(acked ? this.#options.logoutEveryMs : 5 * this.#options.logoutEveryMs);
     }
   }
 }
