@@ -39,7 +39,7 @@ export interface SoakOptions {
 
 const DEFAULTS: Record<SoakOptions['form'], Omit<SoakOptions, 'form'>> = {
   // Inside `pnpm test` on a 2-core CI machine: a few hundred sessions (argon2 logins cost ~10 ms of CPU
-  // each), about 50 s of load, a fault every 5 s (a service restart itself takes 3–12 s there).
+  // each), about 50 s of load, a fault every 4 s (a service restart itself takes 4–15 s there).
   short: {
     durationSec: 50,
     warmupSec: 5,
@@ -49,7 +49,7 @@ const DEFAULTS: Record<SoakOptions['form'], Omit<SoakOptions, 'form'>> = {
     loginRate: 4,
     logoutRate: 3,
     logoutAllRate: 0.4,
-    faultEverySec: 5,
+    faultEverySec: 4,
     restartable: ['activity', 'auth'],
     staleAfterMs: 3000,
     maxInFlight: 64,

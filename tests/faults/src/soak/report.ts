@@ -46,6 +46,15 @@ export interface SoakReport {
   /** Longest gap between an acknowledgement and a request, sent after it, that a service still accepted. */
   maxAcceptanceAfterRevocationMs: number;
   maxAcceptanceAfterRevocationMsByService: Record<string, number>;
+  /** The worst of those acceptances: where, when (seconds into the load), and the last fault before it. */
+  worstAcceptance:
+    | {
+        service: string;
+        atSec: number;
+        delayMs: number;
+        lastFaultBefore: { kind: string; atSec: number; healMs: number } | undefined;
+      }
+    | undefined;
   finalSweep: { tokens: number; requests: number; verdicts: Record<string, Record<Verdict, number>> };
   memory: {
     processes: Record<
@@ -64,6 +73,13 @@ export interface SoakReport {
     redisIndexEntries: { start: number | undefined; end: number | undefined };
     redisUsedMemoryMb: { start: number | undefined; end: number | undefined };
     sampledAtSec: { start: number; end: number };
+    /** Every sample (with each progress line, and the end): RSS by process, cache entries, Redis index. */
+    series: {
+      atSec: number;
+      rssMb: Record<string, number | undefined>;
+      cacheEntries: Record<ServiceName, number | undefined>;
+      redisIndexEntries: number | undefined;
+    }[];
   };
   verifications: number;
   violations: number;
@@ -76,6 +92,16 @@ const n = (value: number | undefined) => (value === undefined ? '?' : String(val
 function meanHealSec(report: SoakReport, kind: string): string {
   const heals = report.faults.timeline.filter((fault) => fault.kind === kind).map((fault) => fault.healMs);
   return (heals.reduce((sum, ms) => sum + ms, 0) / heals.length / 1000).toFixed(1);
+}
+
+function worstLine(worst: NonNullable<SoakReport['worstAcceptance']>): string {
+  const fault = worst.lastFaultBefore;
+  return (
+    `  worst: ${worst.service} at ${worst.atSec.toFixed(1)} s, ${worst.delayMs.toFixed(0)} ms after the acknowledgement` +
+    (fault
+      ? ` (last fault before it: ${fault.kind} at ${fault.atSec.toFixed(1)} s, healed in ${(fault.healMs / 1000).toFixed(1)} s)`
+      : ' (before any fault)')
+  );
 }
 
 /** The report as a few readable lines. */
@@ -104,6 +130,7 @@ export function formatReport(report: SoakReport): string {
       `${Object.entries(report.maxAcceptanceAfterRevocationMsByService)
         .map(([service, ms]) => `${service} ${ms.toFixed(0)} ms`)
         .join(', ')})`,
+    ...(report.worstAcceptance ? [worstLine(report.worstAcceptance)] : []),
     `final sweep: ${report.finalSweep.tokens} revoked tokens × 3 services = ${report.finalSweep.requests} requests`,
     `memory (RSS at ${memory.sampledAtSec.start.toFixed(0)} s → ${memory.sampledAtSec.end.toFixed(0)} s):`,
   );
@@ -112,7 +139,12 @@ export function formatReport(report: SoakReport): string {
       `  ${name.padEnd(13)} ${mb(m.startMb)} → ${mb(m.endMb)} (${m.growthMb === undefined ? '?' : `${m.growthMb >= 0 ? '+' : ''}${m.growthMb.toFixed(1)} MB`})` +
         (m.sameProcess ? '' : ' [restarted during the run: not comparable]'),
     );
+  const peak = (name: string) =>
+    Math.max(...memory.series.map((s) => s.rssMb[name] ?? Number.NEGATIVE_INFINITY));
   lines.push(
+    `  peak RSS: ${Object.keys(memory.processes)
+      .map((name) => `${name} ${Number.isFinite(peak(name)) ? peak(name).toFixed(0) : '?'} MB`)
+      .join(', ')} (${memory.series.length} samples, in the JSON)`,
     `cache entries: ${Object.entries(memory.cacheEntries.end)
       .map(([name, end]) => `${name} ${n(memory.cacheEntries.start[name as ServiceName])} → ${n(end)}`)
       .join(', ')}; Redis index ${n(memory.redisIndexEntries.start)} → ${n(memory.redisIndexEntries.end)}`,

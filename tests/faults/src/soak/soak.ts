@@ -60,6 +60,8 @@ class Soak {
     shed: 0,
   };
   readonly #inFlight = new Set<Promise<void>>();
+  /** Requests (not session operations) in flight: what `maxInFlight` bounds. */
+  #requestsInFlight = 0;
   #loadStartedAt = 0;
   #stopping = false;
 
@@ -69,7 +71,7 @@ class Soak {
   ) {}
 
   get inFlight(): number {
-    return this.#inFlight.size;
+    return this.#requestsInFlight;
   }
 
   /** Seconds since the load started. */
@@ -132,13 +134,17 @@ class Soak {
    * (logins, logouts) never are, so that their rates hold and the live set stays what the counters say.
    */
   #launch(operation: () => Promise<void>, sheddable = true): void {
-    if (sheddable && this.#inFlight.size >= this.options.maxInFlight) {
+    if (sheddable && this.#requestsInFlight >= this.options.maxInFlight) {
       this.counts.shed++;
       return;
     }
+    if (sheddable) this.#requestsInFlight++;
     const promise: Promise<void> = operation()
       .catch(() => {})
-      .finally(() => this.#inFlight.delete(promise));
+      .finally(() => {
+        this.#inFlight.delete(promise);
+        if (sheddable) this.#requestsInFlight--;
+      });
     this.#inFlight.add(promise);
   }
 
@@ -270,13 +276,14 @@ class Soak {
 
   /** Injects one fault of each kind in turn, every `faultEverySec`, from the end of warm-up until the load stops. */
   async faultLoop(): Promise<void> {
-    // Restarts first and interleaved with the Redis faults, so that even a short run sees every kind.
-    const kinds: FaultKind[] = this.options.restartable.flatMap((service) => [
+    // A Redis fault, a service restart, the other Redis fault, the next service's restart…: even a short
+    // run sees every kind (a restart takes seconds; the Redis faults about one).
+    const redisFaults = ['pubsub-kill', 'redis-restart'] as const;
+    const kinds: FaultKind[] = this.options.restartable.flatMap((service, i) => [
+      redisFaults[i % 2]!,
       `service-restart:${service}` as const,
-      'redis-restart' as const,
-      'pubsub-kill' as const,
     ]);
-    if (kinds.length === 0) kinds.push('redis-restart', 'pubsub-kill');
+    kinds.push(...redisFaults.filter((kind) => !kinds.includes(kind)));
     await sleep(this.options.warmupSec * 1000);
     for (let i = 0; ; i++) {
       // Leave the last interval fault-free so that the last fault has healed when the load stops.
@@ -338,19 +345,36 @@ class Soak {
     return result;
   }
 
-  /** Per subject, the longest gap between an acknowledgement and a later request it still accepted. */
-  maxAcceptanceAfterAckBySubject(): Record<string, number> {
+  /**
+   * Per subject, the longest gap between an acknowledgement and a later request it still accepted; and
+   * the worst such acceptance overall, with the last fault injected before it.
+   */
+  acceptancesAfterAck(): { bySubject: Record<string, number>; worst: SoakReport['worstAcceptance'] } {
     const ackedAt = new Map<string, number>();
     for (const ack of this.history.acks)
       ackedAt.set(ack.token, Math.min(ackedAt.get(ack.token) ?? Infinity, ack.ackedAt));
-    const result: Record<string, number> = {};
+    const bySubject: Record<string, number> = {};
+    let worst: { service: string; sentAt: number; delayMs: number } | undefined;
     for (const v of this.history.verifications) {
       const acked = ackedAt.get(v.token);
-      result[v.service] ??= 0;
-      if (v.verdict === 'accepted' && acked !== undefined && v.sentAt > acked)
-        result[v.service] = Math.max(result[v.service]!, v.sentAt - acked);
+      bySubject[v.service] ??= 0;
+      if (v.verdict !== 'accepted' || acked === undefined || v.sentAt <= acked) continue;
+      const delayMs = v.sentAt - acked;
+      bySubject[v.service] = Math.max(bySubject[v.service]!, delayMs);
+      if (!worst || delayMs > worst.delayMs) worst = { service: v.service, sentAt: v.sentAt, delayMs };
     }
-    return result;
+    if (!worst) return { bySubject, worst: undefined };
+    const atSec = (worst.sentAt - this.#loadStartedAt) / 1000;
+    const fault = this.faults.filter((f) => f.atSec <= atSec).at(-1);
+    return {
+      bySubject,
+      worst: {
+        service: worst.service,
+        atSec,
+        delayMs: worst.delayMs,
+        lastFaultBefore: fault ? { kind: fault.kind, atSec: fault.atSec, healMs: fault.healMs } : undefined,
+      },
+    };
   }
 
   progressLine(elapsedSec: number): string {
@@ -376,6 +400,15 @@ function boundMs(options: SoakOptions): number {
   return Math.max(options.staleAfterMs, AUTH_STALE_AFTER_MS);
 }
 
+/** One progress line of what the processes hold. */
+function resourceLine(s: ResourceSample): string {
+  const rss = Object.entries(s.memory)
+    .map(([name, m]) => `${name} ${m.rssMb === undefined ? '?' : m.rssMb.toFixed(0)}`)
+    .join(', ');
+  const caches = SERVICE_NAMES.map((name) => s.cacheEntries[name] ?? '?').join('/');
+  return `[soak ${s.atSec.toFixed(0)}s] RSS MB: ${rss} · cache entries ${caches} (Redis index ${s.redisIndexEntries ?? '?'})`;
+}
+
 /** Starts the stack, runs the soak of `options`, checks the history and returns the report. */
 export async function runSoak(options: SoakOptions, log: (line: string) => void): Promise<SoakReport> {
   const startedAt = new Date();
@@ -396,15 +429,30 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
     const setUpSec = (performance.now() - setUpStart) / 1000;
     log(`[soak] ${soak.live.length} sessions of ${soak.users.length} users in ${setUpSec.toFixed(1)}s`);
 
-    // Sampled once warm-up is over, without pausing the load.
+    // Sampled once warm-up is over and with every progress line, without pausing the load.
     let startSample: Promise<ResourceSample> | undefined;
+    const samples: Promise<ResourceSample | undefined>[] = [];
+    const sample = (elapsed: number) => {
+      const taken = sampleResources(stack, elapsed);
+      samples.push(
+        taken.then(
+          (s) => {
+            log(resourceLine(s));
+            return s;
+          },
+          () => undefined,
+        ),
+      );
+      return taken;
+    };
     let nextProgress = options.progressEverySec;
     const faults = soak.faultLoop();
     await soak.load((elapsed) => {
-      if (!startSample && elapsed >= options.warmupSec) startSample = sampleResources(stack, elapsed);
+      if (!startSample && elapsed >= options.warmupSec) startSample = sample(elapsed);
       if (options.progressEverySec > 0 && elapsed >= nextProgress) {
         nextProgress += options.progressEverySec;
         log(soak.progressLine(elapsed));
+        if (elapsed > options.warmupSec + 1) void sample(elapsed);
       }
     });
     soak.stop();
@@ -416,6 +464,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
     log('[soak] load over: waiting for every service to be ready, then S + margin, then the final sweep');
     const sweep = await soak.finalSweep();
     const end = await sampleResources(stack, soak.elapsedSec());
+    const series = [...(await Promise.all(samples)).filter((s) => s !== undefined), end];
     const check: CheckResult = soak.history.check({
       boundMs: boundMs(options),
       healedAt: sweep.healedAt,
@@ -432,6 +481,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
       sweep,
       start,
       end,
+      series,
       check,
     });
   } finally {
@@ -450,6 +500,7 @@ function buildReport(input: {
   sweep: { healedAt: number; tokens: number; requests: number };
   start: ResourceSample;
   end: ResourceSample;
+  series: ResourceSample[];
   check: CheckResult;
 }): SoakReport {
   const { soak, check, start, end } = input;
@@ -474,6 +525,7 @@ function buildReport(input: {
     }),
   ) as SoakReport['memory']['processes'];
   const byService = input.soak.verdictsBySubject(0, input.loadRequests);
+  const acceptances = soak.acceptancesAfterAck();
   const total = input.loadRequests;
   return {
     form: input.options.form,
@@ -510,7 +562,8 @@ function buildReport(input: {
     faults: { total: soak.faults.length, byKind: faultsByKind, timeline: soak.faults },
     boundMs: boundMs(input.options),
     maxAcceptanceAfterRevocationMs: check.maxAcceptanceAfterAckMs,
-    maxAcceptanceAfterRevocationMsByService: soak.maxAcceptanceAfterAckBySubject(),
+    maxAcceptanceAfterRevocationMsByService: acceptances.bySubject,
+    worstAcceptance: acceptances.worst,
     finalSweep: {
       tokens: input.sweep.tokens,
       requests: input.sweep.requests,
@@ -522,6 +575,12 @@ function buildReport(input: {
       redisIndexEntries: { start: start.redisIndexEntries, end: end.redisIndexEntries },
       redisUsedMemoryMb: { start: start.redisUsedMemoryMb, end: end.redisUsedMemoryMb },
       sampledAtSec: { start: start.atSec, end: end.atSec },
+      series: input.series.map((s) => ({
+        atSec: s.atSec,
+        rssMb: Object.fromEntries(Object.entries(s.memory).map(([name, m]) => [name, m.rssMb])),
+        cacheEntries: s.cacheEntries,
+        redisIndexEntries: s.redisIndexEntries,
+      })),
     },
     verifications: check.verifications,
     violations: check.violations.length,
