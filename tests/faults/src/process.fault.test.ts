@@ -69,10 +69,12 @@ describe('process faults, with clients verifying and logging out throughout', ()
     expect(result.explanations).toEqual([]);
     const inDoubt = outcome!.committed.filter((token) => !outcome!.acknowledged.includes(token));
     console.log(
-      `[fault] auth killed after commit: ${outcome!.committed.length} logouts committed, ${inDoubt.length} of them unanswered (cut off by the kill)`,
+      `[fault] auth killed after commit: ${outcome!.committed.length} logouts committed, ${inDoubt.length} of them unanswered (cut off by the kill), ${outcome!.missingFromRedis.length} not in Redis until the restarted relay delivered them`,
     );
-    // The point of the scenario: some logouts committed but were never answered, and still took effect.
+    // The point of the scenario: logouts committed, never answered, never written to Redis by the
+    // process that committed them, and still in force everywhere once the restarted relay ran.
     expect(inDoubt.length).toBeGreaterThan(0);
+    expect(outcome!.missingFromRedis).toEqual(outcome!.committed);
     expectCommittedRevokedEverywhere(result, new Set(inDoubt));
   });
 });

@@ -1,5 +1,7 @@
+import { revocationKeys } from '@revoke/auth';
 import type { Fleet, ServiceName } from '../harness/fleet.ts';
 import type { Workload } from '../harness/workload.ts';
+import { redisCli } from './redis.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -31,21 +33,26 @@ export interface CommitKillOutcome {
   committed: string[];
   /** Of those, the ones whose logout was nevertheless answered 200 (the kill came too late). */
   acknowledged: string[];
+  /** Of those, the ones Redis did not hold once the writes resumed, before the auth app restarted: only the outbox can deliver them. */
+  missingFromRedis: string[];
 }
 
 /**
- * The auth app killed between the Postgres commit and the Redis write: Redis is frozen so the relay
- * cannot write; `tokens` are logged out; as soon as their revocations have committed (and before the
- * logout's bounded publish wait answers), the auth app is SIGKILLed. Redis is thawed and the auth app
+ * The auth app killed between the Postgres commit and the Redis write. Redis pauses writes
+ * (`CLIENT PAUSE WRITE`: the relay's script waits inside Redis, and is dropped with its connection);
+ * `tokens` are logged out; as soon as their revocations have committed, and before the logout's
+ * bounded publish wait could answer, the auth app is SIGKILLed. Writes resume, and the auth app is
  * started again: its relay must deliver the outbox rows, so those logouts (answered with a reset, not
- * a 200) end up revoked everywhere.
+ * a 200) end up revoked everywhere. A SIGSTOP would not do: a write already in a frozen server's
+ * socket still runs after SIGCONT, though its sender is dead.
  */
 export async function killAuthBetweenCommitAndRedisWrite(
   fleet: Fleet,
   workload: Workload,
   tokens: string[],
 ): Promise<CommitKillOutcome> {
-  fleet.redis.freeze();
+  // Long enough to cover the kill; lifted explicitly right after it.
+  await redisCli(fleet.redis, 'CLIENT', 'PAUSE', '10000', 'WRITE');
   let logouts: Promise<boolean[]> | undefined;
   try {
     logouts = Promise.all(tokens.map((token) => workload.logOut(token)));
@@ -56,11 +63,18 @@ export async function killAuthBetweenCommitAndRedisWrite(
     );
     await fleet.services.auth.kill();
   } finally {
-    fleet.redis.thaw();
+    await redisCli(fleet.redis, 'CLIENT', 'UNPAUSE');
   }
   const acked = await logouts;
+  const keys = revocationKeys(fleet.prefix);
   const committed: string[] = [];
-  for (const token of tokens) if (await fleet.committed(jtiOf(token))) committed.push(token);
+  const missingFromRedis: string[] = [];
+  for (const token of tokens) {
+    if (!(await fleet.committed(jtiOf(token)))) continue;
+    committed.push(token);
+    if ((await redisCli(fleet.redis, 'EXISTS', keys.entry('jti', jtiOf(token)))) === '0')
+      missingFromRedis.push(token);
+  }
   await fleet.services.auth.start(120_000);
-  return { committed, acknowledged: tokens.filter((_, i) => acked[i]) };
+  return { committed, acknowledged: tokens.filter((_, i) => acked[i]), missingFromRedis };
 }

@@ -21,7 +21,7 @@ export interface ScenarioOptions {
   counter: FaultCounter;
   /** Injects the faults and heals every one of them before resolving. */
   faults(context: ScenarioContext): Promise<void>;
-  /** Workload before the first fault (default 1500 ms), so some revocations are acknowledged before it. */
+  /** Workload before the first fault (default 1000 ms), so some revocations are acknowledged before it. */
   warmupMs?: number;
   /** Convergence margin on top of S after healing (default 1500 ms). */
   marginMs?: number;
@@ -62,7 +62,7 @@ async function inParallel(tasks: (() => Promise<void>)[], width: number): Promis
 export async function runScenario(options: ScenarioOptions): Promise<ScenarioResult> {
   const { fleet } = options;
   const history = new History();
-  const tokens = await signInMany(fleet.authUrl, options.users ?? 8, options.devices ?? 8);
+  const tokens = await signInMany(fleet.authUrl, options.users ?? 6, options.devices ?? 7);
   const workload = new Workload(history, fleet.targets, fleet.authUrl, tokens, options.workload);
   const faults: Record<string, number> = {};
   const context: ScenarioContext = {
@@ -77,7 +77,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
 
   workload.start();
   try {
-    await sleep(options.warmupMs ?? 1500);
+    await sleep(options.warmupMs ?? 1000);
     await options.faults(context);
     await workload.stopLogouts();
     await fleet.waitReady(120_000);
