@@ -121,6 +121,8 @@ export async function buildDeps(
   const writer = createRevocationWriter({
     redis,
     shards: env.REVOCATION_SHARDS,
+    replicaWait:
+      env.REDIS_REPLICA_WAIT_MS > 0 ? { replicas: 1, timeoutMs: env.REDIS_REPLICA_WAIT_MS } : undefined,
     prefix: env.REVOCATION_PREFIX,
     clockToleranceSec: env.CLOCK_TOLERANCE_SEC,
   });

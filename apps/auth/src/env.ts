@@ -32,6 +32,11 @@ export const envSchema = z
       }),
     /** Revocation shards in a Redis Cluster; every service of the deployment must use the same number. */
     REVOCATION_SHARDS: z.coerce.number().int().min(1).max(1024).default(16),
+    /**
+     * With replicas (a cluster, or a replicated Redis): after each revocation, wait up to this long for one
+     * replica to hold it (`WAIT 1`), shrinking what a failover can lose. 0 (default): do not wait.
+     */
+    REDIS_REPLICA_WAIT_MS: seconds(0, 5000, 0),
     REVOCATION_PREFIX: z.string().default('revoke:'),
     /** `aud` of every access token: the fleet of services that accept them. */
     TOKEN_AUDIENCE: z.string().min(1).default('revoke'),

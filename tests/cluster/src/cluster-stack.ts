@@ -42,6 +42,8 @@ export async function startClusterStack(): Promise<ClusterStack> {
       NOTES_URL: `http://127.0.0.1:${notesPort}`,
       ACTIVITY_URL: `http://127.0.0.1:${activityPort}`,
       LOGIN_MAX_PER_IP: '100000',
+      // Each revocation waits (briefly) for a replica: the path a cluster deployment should enable.
+      REDIS_REPLICA_WAIT_MS: '200',
       LOG_LEVEL: 'warn',
     };
     const make = (name: string, url: string, extra: Record<string, string> = {}) => {

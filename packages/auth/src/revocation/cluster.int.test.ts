@@ -1,7 +1,8 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AccessClaims } from '../claims.ts';
 import { type PrivateRedisCluster, startPrivateRedisCluster } from '../testing/redis-cluster.ts';
-import { testPrefix } from '../testing/redis-server.ts';
+import { startPrivateRedis, testPrefix } from '../testing/redis-server.ts';
 import { createRedisClient, type RedisClient } from './connection.ts';
 import type { RevocationEntry } from './entry.ts';
 import { RevocationFeed } from './feed.ts';
@@ -107,6 +108,36 @@ describe('revocation writer and feed on a Redis Cluster (3 masters, 3 replicas)'
     expect(subscriber.isFresh()).toBe(true);
     expect(await subscriber.checkDirect(claimsOf(after[0]!.id))).toBe(true);
     expect(await subscriber.checkDirect(claimsOf('never-revoked'))).toBe(false);
+  });
+
+  it('with replicaWait, a write returns once a replica holds it (WAIT on the connection that wrote)', async () => {
+    const prefix = testPrefix('cluster');
+    const waiting = createRevocationWriter({
+      redis: client(),
+      prefix,
+      shards: SHARDS,
+      replicaWait: { replicas: 1, timeoutMs: 5000 },
+    });
+    await waiting.setEpoch();
+    const entries = onePerShard(prefix, 'waited');
+    const started = Date.now();
+    for (const entry of entries) await waiting.write(entry);
+    await waiting.writeAll(onePerShard(prefix, 'waited-batch'));
+    // Every replica answered long before the 5 s timeout of even one WAIT.
+    expect(Date.now() - started).toBeLessThan(2500);
+
+    // A Redis without replicas: the WAIT does run, and runs out its timeout (why it is off by default).
+    const lone = await startPrivateRedis();
+    const redis = new Redis(lone.url);
+    try {
+      const alone = createRevocationWriter({ redis, prefix, replicaWait: { replicas: 1, timeoutMs: 100 } });
+      const at = Date.now();
+      await alone.write({ kind: 'jti', id: 'alone', exp: nowSec() + 600 });
+      expect(Date.now() - at).toBeGreaterThanOrEqual(90);
+    } finally {
+      redis.disconnect();
+      await lone.stop();
+    }
   });
 
   it('a master killed during a stream of writes: after failover and re-seed the feed holds every acknowledged entry', async () => {

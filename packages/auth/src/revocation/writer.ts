@@ -47,6 +47,14 @@ export interface RevocationWriterOptions {
    * accepted again during the window in which verifiers still accept it as unexpired.
    */
   clockToleranceSec?: number;
+  /**
+   * After each write and announcement, wait (at most `timeoutMs`) until `replicas` replicas of the
+   * master hold it (`WAIT`, on the same connection). Replication is asynchronous: this shrinks the
+   * window in which a failover loses an acknowledged revocation; it does not close it (the auth app's
+   * guardian re-seeds after a change of master). Off by default, and only for a Redis with replicas:
+   * on one without, every write would run out the timeout.
+   */
+  replicaWait?: { replicas: number; timeoutMs: number } | undefined;
   /** Clock in ms, for tests. */
   now?: () => number;
 }
@@ -82,6 +90,7 @@ export function createRevocationWriter(options: RevocationWriterOptions): Revoca
     shards: cluster ? (options.shards ?? DEFAULT_CLUSTER_SHARDS) : undefined,
   });
   const publishCommand = cluster ? 'SPUBLISH' : 'PUBLISH';
+  const { replicaWait } = options;
   // EVALSHA with a fallback to EVAL: the script is sent once per connection, not with every write.
   if (!('revocationWrite' in redis))
     redis.defineCommand('revocationWrite', { numberOfKeys: 2, lua: WRITE_SCRIPT });
@@ -116,7 +125,15 @@ export function createRevocationWriter(options: RevocationWriterOptions): Revoca
   async function write(input: RevocationEntry): Promise<number> {
     const entry = revocationEntrySchema.parse(input);
     if (!isLive(entry)) return 0;
-    return (await scripted(redis).revocationWrite(...args(entry, true))) as number;
+    if (!replicaWait) return (await scripted(redis).revocationWrite(...args(entry, true))) as number;
+    const batch = redis.pipeline();
+    scripted(batch).revocationWrite(...args(entry, true));
+    return (await execOrThrow(waitFor(batch)))[0] as number;
+  }
+
+  /** Appends the replica wait, when asked for, to a pipeline: it runs on the connection that wrote. */
+  function waitFor(batch: ChainableCommander): ChainableCommander {
+    return replicaWait ? batch.wait(replicaWait.replicas, replicaWait.timeoutMs) : batch;
   }
 
   return {
@@ -136,7 +153,9 @@ export function createRevocationWriter(options: RevocationWriterOptions): Revoca
         batches.set(shard, batch);
         scripted(batch).revocationWrite(...args(entry, true));
       }
-      const results = await Promise.allSettled([...batches.values()].map(execOrThrow));
+      const results = await Promise.allSettled(
+        [...batches.values()].map((batch) => execOrThrow(waitFor(batch))),
+      );
       const failed = results.find((result) => result.status === 'rejected');
       if (failed) throw failed.reason;
     },
@@ -194,8 +213,10 @@ function scripted<T extends object>(
   return target as T & { revocationWrite(...args: (string | number)[]): Promise<unknown> };
 }
 
-async function execOrThrow(pipeline: ChainableCommander): Promise<void> {
+/** Runs a pipeline; throws the first error of any of its commands, else resolves to their results. */
+async function execOrThrow(pipeline: ChainableCommander): Promise<unknown[]> {
   const results = (await pipeline.exec()) ?? [];
   const failed = results.find(([error]) => error);
   if (failed) throw failed[0];
+  return results.map(([, result]) => result);
 }
