@@ -12,7 +12,13 @@ const suite = useFleet('schedule');
 const held = fc.integer({ min: 500, max: 5000 });
 const knownBugs: fc.Arbitrary<Fault>[] =
   process.env.FAULT_KNOWN_BUGS === '1'
-    ? [fc.record({ kind: fc.constant('client-pause-write' as const), ms: held })]
+    ? // Long enough to show the bug: acceptance after the ack lasts about the pause minus the 1 s publish wait.
+      [
+        fc.record({
+          kind: fc.constant('client-pause-write' as const),
+          ms: fc.integer({ min: 4500, max: 6000 }),
+        }),
+      ]
     : [];
 const fault: fc.Arbitrary<Fault> = fc.oneof(
   fc.constant({ kind: 'kill-subscribers' } as const),
