@@ -446,7 +446,12 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
       return taken;
     };
     let nextProgress = options.progressEverySec;
-    const faults = soak.faultLoop();
+    // A fault that cannot be injected or does not heal (a service that does not restart) fails the run,
+    // after the load and with the stack closed; caught here so it is not an unhandled rejection meanwhile.
+    const faults = soak.faultLoop().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     await soak.load((elapsed) => {
       if (!startSample && elapsed >= options.warmupSec) startSample = sample(elapsed);
       if (options.progressEverySec > 0 && elapsed >= nextProgress) {
@@ -456,7 +461,8 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
       }
     });
     soak.stop();
-    await faults;
+    const faultError = await faults;
+    if (faultError) throw faultError;
     const loadSec = soak.elapsedSec();
     const loadRequests = soak.history.verifications.length;
     const start = await (startSample ?? sampleResources(stack, loadSec));
