@@ -58,13 +58,20 @@ describe('Redis faults', () => {
     );
   });
 
-  it('Redis down during logout: the logout is kept, and relayed when Redis returns', async () => {
+  it('Redis down during logout: not acknowledged (503, retry), but kept, and relayed when Redis returns', async () => {
     const { accessToken } = await signUpAndLogIn(app);
     const claims = await app.deps.guard.authenticate(accessToken);
     await redis.stop();
     try {
+      // A 200 would promise that every service refuses the token within S, which no service can
+      // know while Redis lacks it: the answer says so, and the logout stays committed.
       const logout = await app.mutate('auth.logout', undefined, bearer(accessToken));
-      expect(logout.status).toBe(200);
+      expect(logout.status).toBe(503);
+      expect(logout.body.error.data.reason).toBe('REVOCATION_UNAVAILABLE');
+      expect(logout.body.error.message).toMatch(/not yet confirmed by every service.*Retry to confirm/);
+      expect(JSON.stringify(logout.body)).not.toMatch(/stack|at .*\.ts:/);
+      // The session cookies are cleared all the same: this device is logged out.
+      expect(logout.headers.getSetCookie().join('\n')).toMatch(/access_token=;/);
       expect(await unrelayed()).toBeGreaterThan(0);
       // Meanwhile the app refuses what it cannot vouch for, rather than accept a logged-out token.
       await eventually(async () => (await app.query('auth.me', bearer(accessToken))).status !== 200, 10_000);
@@ -75,6 +82,30 @@ describe('Redis faults', () => {
     }
     await eventually(async () => (await unrelayed()) === 0, 10_000);
     await eventually(async () => otherService.cache.isRevoked(claims), 10_000);
+    await eventually(
+      async () =>
+        (await app.query('auth.me', bearer(accessToken))).body?.error?.data?.reason === 'TOKEN_REVOKED',
+      10_000,
+    );
+    // Retrying, as the 503 asked, now confirms it.
+    expect((await app.mutate('auth.logout', undefined, bearer(accessToken))).status).toBe(200);
+  });
+
+  it('POST /oauth/revoke while Redis is down: 503 with Retry-After (RFC 7009), and the token still ends up revoked', async () => {
+    const { accessToken } = await signUpAndLogIn(app);
+    await redis.stop();
+    try {
+      const response = await fetch(`${app.url}/oauth/revoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: accessToken }),
+      });
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('1');
+      expect(await response.json()).toMatchObject({ error: 'temporarily_unavailable' });
+    } finally {
+      await redis.restart();
+    }
     await eventually(
       async () =>
         (await app.query('auth.me', bearer(accessToken))).body?.error?.data?.reason === 'TOKEN_REVOKED',

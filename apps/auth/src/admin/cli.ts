@@ -42,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
           actor: 'admin:cli',
         });
         console.log(`revoked every token of ${user.email} (${result.sessions} sessions ended)`);
+        if (!result.published) console.warn(NOT_PUBLISHED);
         break;
       }
       case 'revoke-session': {
@@ -52,13 +53,14 @@ async function main(argv: string[]): Promise<number> {
           .where(eq(sessions.id, target))
           .catch(() => []);
         if (!session) throw new UsageError(`no session ${target}`);
-        await deps.revoker.revokeSession({
+        const result = await deps.revoker.revokeSession({
           sessionId: target,
           userId: session.userId,
           reason: 'admin_revoke_session',
           actor: 'admin:cli',
         });
         console.log(`revoked session ${target}`);
+        if (!result.published) console.warn(NOT_PUBLISHED);
         break;
       }
       case 'rotate-key': {
@@ -106,6 +108,10 @@ async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+/** Said when Redis did not take the revocation in time: it is committed, and the running auth app's relay delivers it. */
+const NOT_PUBLISHED =
+  'warning: Redis did not take the revocation in time; it is recorded in Postgres and the auth app will deliver it once Redis is reachable. Until then services may still accept these tokens.';
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

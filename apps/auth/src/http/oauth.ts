@@ -28,17 +28,28 @@ export function registerOAuthRoutes(app: FastifyInstance, deps: AuthDeps): void 
     const token = tokenParam(request);
     if (!token)
       return reply.code(400).send({ error: 'invalid_request', error_description: 'token is required' });
+    // An unknown or invalid token revokes nothing, and is answered 200 like any other.
+    let published = true;
     if (looksLikeRefreshToken(token)) {
       const [row] = await deps.db
         .select({ sessionId: refreshTokens.sessionId, userId: sessions.userId })
         .from(refreshTokens)
         .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
         .where(eq(refreshTokens.tokenHash, hashRefreshToken(token)));
-      if (row) await deps.revoker.revokeSession({ ...row, reason: 'oauth_revoke', actor: row.userId });
+      if (row)
+        published = (await deps.revoker.revokeSession({ ...row, reason: 'oauth_revoke', actor: row.userId }))
+          .published;
     } else {
       const claims = await deps.verifier.verify(token).catch(() => undefined);
-      if (claims) await deps.revoker.logout(claims, claims.sub);
+      if (claims) published = (await deps.revoker.logout(claims, claims.sub)).published;
     }
+    // RFC 7009 §2.2.1: 503 asks the client to retry. The revocation is committed and will be
+    // delivered, but a 200 would claim every service already refuses the token.
+    if (!published)
+      return reply.code(503).header('Retry-After', '1').send({
+        error: 'temporarily_unavailable',
+        error_description: 'revocation recorded but not yet published; retry to confirm',
+      });
     return reply.code(200).send({});
   });
 

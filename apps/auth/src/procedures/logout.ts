@@ -22,18 +22,35 @@ export const logout = publicProcedure.mutation(async ({ ctx }) => {
   } catch (error) {
     throw toTRPCError(isAuthError(error) ? error : new AuthError('TOKEN_INVALID', { cause: error }));
   }
-  await ctx.deps.revoker.logout(claims, claims.sub);
+  const { published } = await ctx.deps.revoker.logout(claims, claims.sub);
   clearTokenCookies(ctx.res, ctx.deps.env.COOKIE_SECURE);
+  if (!published) throw notYetEverywhere();
   return { ok: true as const };
 });
 
+/**
+ * The revocation committed, but Redis did not take it in time, so no service can be held to refusing
+ * it yet. Answering 200 here would be a promise we cannot keep (a service that still reads Redis
+ * keeps trusting its cache); a 503 tells the client to retry, which is safe: revoking is idempotent,
+ * and the relay delivers the committed revocation anyway once Redis is reachable.
+ */
+function notYetEverywhere(): TRPCError {
+  return toTRPCError(
+    new AuthError('REVOCATION_UNAVAILABLE', {
+      message:
+        'Logged out here, but not yet confirmed by every service (revocation store unreachable); it takes effect once it is reachable. Retry to confirm.',
+    }),
+  );
+}
+
 export const logoutAll = protectedProcedure.mutation(async ({ ctx }) => {
-  const { sessions } = await ctx.deps.revoker.revokeUser({
+  const { sessions, published } = await ctx.deps.revoker.revokeUser({
     userId: ctx.user.sub,
     reason: 'logout_all',
     actor: ctx.user.sub,
   });
   clearTokenCookies(ctx.res, ctx.deps.env.COOKIE_SECURE);
+  if (!published) throw notYetEverywhere();
   return { ok: true as const, sessions };
 });
 
@@ -51,7 +68,7 @@ export const sessions = protectedProcedure.query(async ({ ctx }) => {
 export const revokeSession = protectedProcedure
   .input(z.object({ sessionId: z.uuid() }).strict())
   .mutation(async ({ ctx, input }) => {
-    const found = await ctx.deps.revoker.revokeSession({
+    const { found, published } = await ctx.deps.revoker.revokeSession({
       sessionId: input.sessionId,
       userId: ctx.user.sub,
       reason: 'revoked_by_user',
@@ -60,5 +77,6 @@ export const revokeSession = protectedProcedure
     // Someone else's session is reported exactly like a missing one.
     if (!found) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such session' });
     if (input.sessionId === ctx.user.sid) clearTokenCookies(ctx.res, ctx.deps.env.COOKIE_SECURE);
+    if (!published) throw notYetEverywhere();
     return { ok: true as const };
   });

@@ -11,7 +11,12 @@ export interface RevokerOptions {
   logger: Logger;
   /** Access-token lifetime: how long a session's or user's revocation must outlive its last token. */
   accessTtlSec: number;
-  /** How long a request waits for Redis to take the revocation before answering anyway (default 1000 ms). */
+  /**
+   * How long a request waits for Redis to take the revocation (default 1000 ms). Past it the
+   * revocation stays committed and the relay keeps delivering it, but the call reports
+   * `published: false`, and callers must not acknowledge it as done: until Redis has it, no service
+   * can know about it (and one that can still read Redis keeps trusting its cache).
+   */
   publishWaitMs?: number;
   /** Called once per committed revocation, by kind (metrics). */
   onRevoked?: (kind: 'jti' | 'sid' | 'sub') => void;
@@ -19,8 +24,9 @@ export interface RevokerOptions {
 
 /**
  * Every way of revoking, each as one Postgres transaction (revocation rows, session state, audit)
- * followed by a bounded wait for the relay to publish. A revocation counts once its transaction
- * commits; when Redis is down the call still succeeds and the relay delivers it later.
+ * followed by a bounded wait for the relay to publish. The revocation is durable once its
+ * transaction commits, and the relay delivers it whatever happens; but only once it is published
+ * can every service be held to refusing it within S, so each call says whether it was (`published`).
  */
 export function createRevoker(options: RevokerOptions) {
   const { db, relay, accessTtlSec } = options;
@@ -73,7 +79,7 @@ export function createRevoker(options: RevokerOptions) {
       userId: string;
       reason: string;
       actor: string;
-    }): Promise<boolean> {
+    }): Promise<{ found: boolean; published: boolean }> {
       const found = await db.transaction(async (tx) => {
         const [session] = await tx
           .select({ id: sessions.id })
@@ -98,11 +104,9 @@ export function createRevoker(options: RevokerOptions) {
         });
         return true;
       });
-      if (found) {
-        options.onRevoked?.('sid');
-        await publish();
-      }
-      return found;
+      if (!found) return { found, published: false };
+      options.onRevoked?.('sid');
+      return { found, published: await publish() };
     },
 
     /**
@@ -114,7 +118,7 @@ export function createRevoker(options: RevokerOptions) {
       userId: string;
       reason: string;
       actor: string;
-    }): Promise<{ sessions: number }> {
+    }): Promise<{ sessions: number; published: boolean }> {
       const notBefore = new Date((Math.floor(Date.now() / 1000) + 1) * 1000);
       const ended = await db.transaction(async (tx) => {
         await tx
@@ -141,8 +145,7 @@ export function createRevoker(options: RevokerOptions) {
         return ids.length;
       });
       options.onRevoked?.('sub');
-      await publish();
-      return { sessions: ended };
+      return { sessions: ended, published: await publish() };
     },
   };
 }

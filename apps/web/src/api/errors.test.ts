@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authReason, describeError } from './errors.ts';
+import { authReason, describeError, isUnconfirmedSignOut } from './errors.ts';
 
 /** The shape a TRPCClientError has: a message and the server's `error.data`. */
 function trpcError(message: string, data: Record<string, unknown>) {
@@ -47,5 +47,18 @@ describe('describeError', () => {
     expect(describeError(trpcError('Internal server error', { code: 'INTERNAL_SERVER_ERROR' }))).toMatch(
       /Something went wrong/,
     );
+  });
+});
+
+describe('isUnconfirmedSignOut', () => {
+  it('is true only for a 503 REVOCATION_UNAVAILABLE', () => {
+    expect(
+      isUnconfirmedSignOut(trpcError('x', { code: 'SERVICE_UNAVAILABLE', reason: 'REVOCATION_UNAVAILABLE' })),
+    ).toBe(true);
+    expect(isUnconfirmedSignOut(trpcError('x', { code: 'SERVICE_UNAVAILABLE' }))).toBe(false);
+    expect(isUnconfirmedSignOut(trpcError('x', { code: 'UNAUTHORIZED', reason: 'TOKEN_REVOKED' }))).toBe(
+      false,
+    );
+    expect(isUnconfirmedSignOut(new TypeError('Failed to fetch'))).toBe(false);
   });
 });

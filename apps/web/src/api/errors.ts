@@ -41,3 +41,13 @@ export function describeError(error: unknown): string {
   if (data.code === 'INTERNAL_SERVER_ERROR') return 'Something went wrong on our side. Try again.';
   return message || 'The request failed.';
 }
+
+/**
+ * A sign-out the auth app recorded (and cleared this device's cookies for) but could not yet
+ * publish to every service: a 503 REVOCATION_UNAVAILABLE from logout, logoutAll or revokeSession.
+ * This device is signed out either way; the other services catch up once the store is reachable.
+ */
+export function isUnconfirmedSignOut(error: unknown): boolean {
+  const data = dataOf(error);
+  return data?.code === 'SERVICE_UNAVAILABLE' && data.reason === 'REVOCATION_UNAVAILABLE';
+}

@@ -1,6 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useApi } from '../api/api-context.tsx';
+import { isUnconfirmedSignOut } from '../api/errors.ts';
 import { Link, ROUTES } from '../router.tsx';
 import { LiveSignOut } from '../session/live-sign-out.tsx';
 import { useSessionStore } from '../session/session-context.tsx';
@@ -15,7 +16,9 @@ export function SignedInLayout(props: { user: SessionUser; generation: number; c
     api.auth.auth.logout.mutationOptions({
       onMutate: () => session.leaving('signed_out_here'),
       onSuccess: () => session.signedOut('signed_out_here'),
-      onError: () => session.leaving(null),
+      // Recorded and this device's cookies cleared, only not yet confirmed everywhere: signed out here.
+      onError: (error) =>
+        isUnconfirmedSignOut(error) ? session.signedOut('signed_out_here') : session.leaving(null),
     }),
   );
   return (

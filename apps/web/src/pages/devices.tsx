@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId } from 'react';
 import { useApi } from '../api/api-context.tsx';
+import { isUnconfirmedSignOut } from '../api/errors.ts';
 import { PageHeading } from '../components/page-heading.tsx';
 import { ErrorMessage, Loading } from '../components/status.tsx';
 import { describeUserAgent, formatDateTime, formatRelative } from '../format.ts';
@@ -22,7 +23,9 @@ export function DevicesPage() {
     api.auth.auth.logoutAll.mutationOptions({
       onMutate: () => session.leaving('logged_out_everywhere_here'),
       onSuccess: () => session.signedOut('logged_out_everywhere_here'),
-      onError: () => session.leaving(null),
+      // Recorded and this device's cookies cleared; the other services catch up once Redis is back.
+      onError: (error) =>
+        isUnconfirmedSignOut(error) ? session.signedOut('logged_out_everywhere_here') : session.leaving(null),
     }),
   );
 
@@ -33,7 +36,16 @@ export function DevicesPage() {
         Every browser or app signed in to your account. Revoking one signs it out at once, even if it is open
         right now.
       </p>
-      {revoke.isError ? <ErrorMessage title="The device was not signed out." error={revoke.error} /> : null}
+      {revoke.isError ? (
+        <ErrorMessage
+          title={
+            isUnconfirmedSignOut(revoke.error)
+              ? 'The device is signed out, but not yet on every service.'
+              : 'The device was not signed out.'
+          }
+          error={revoke.error}
+        />
+      ) : null}
       {sessions.isPending ? (
         <Loading>Loading devices…</Loading>
       ) : sessions.isError ? (
