@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type PrivateRedisCluster, startPrivateRedisCluster } from '@revoke/auth/testing';
 import { createFreshDatabase, type FreshDatabase } from '@revoke/db/testing';
 import { freePorts, ServiceProcess } from '@revoke/e2e/service-process';
+import { stackEnv } from '@revoke/e2e/stack-env';
 
 /** auth, notes and activity as processes on a private Redis Cluster, sharing one fresh Postgres database. */
 export interface ClusterStack {
@@ -28,19 +29,16 @@ export async function startClusterStack(): Promise<ClusterStack> {
   };
   try {
     database = await createFreshDatabase({ prefix: 'cluster' });
-    const [authPort, notesPort, activityPort] = (await freePorts(3)) as [number, number, number];
+    const [auth, notes, activity] = (await freePorts(3)) as [number, number, number];
     const env: Record<string, string> = {
-      DATABASE_URL: database.url,
+      ...stackEnv({
+        databaseUrl: database.url,
+        // Nothing listens here: the cluster must win over REDIS_URL.
+        redisUrl: 'redis://127.0.0.1:1',
+        prefix: `cluster:${randomBytes(6).toString('hex')}:`,
+        ports: { auth, notes, activity },
+      }),
       REDIS_CLUSTER_NODES: cluster.nodesEnv,
-      // Nothing listens here: the cluster must win over REDIS_URL.
-      REDIS_URL: 'redis://127.0.0.1:1',
-      REVOCATION_PREFIX: `cluster:${randomBytes(6).toString('hex')}:`,
-      AUTH_PORT: String(authPort),
-      NOTES_PORT: String(notesPort),
-      ACTIVITY_PORT: String(activityPort),
-      AUTH_URL: `http://127.0.0.1:${authPort}`,
-      NOTES_URL: `http://127.0.0.1:${notesPort}`,
-      ACTIVITY_URL: `http://127.0.0.1:${activityPort}`,
       LOGIN_MAX_PER_IP: '100000',
       // Each revocation waits (briefly) for a replica: the path a cluster deployment should enable.
       REDIS_REPLICA_WAIT_MS: '200',
