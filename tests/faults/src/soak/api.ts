@@ -40,14 +40,27 @@ export async function login(authUrl: string, email: string, password: string): P
 }
 
 /**
- * "Log out everywhere" with one of the user's tokens. True only on a 200: the caller then records every
- * token the user held when it was sent as acknowledged-revoked. Any other outcome is unknown.
+ * How a logout ended: `acked` (200) or why not (`503 REVOCATION_UNAVAILABLE`, `timeout`, `no answer`…).
+ * Anything but `acked` is unknown to the checker: the revocation may or may not have committed.
  */
-export async function logoutAll(authUrl: string, token: string): Promise<boolean> {
+export type LogoutOutcome = 'acked' | string;
+
+/**
+ * `auth.logout` (this token and its session) or `auth.logoutAll` (every session of its user). The caller
+ * records the acknowledgement in the history: for logoutAll, every token the user held when it was sent.
+ */
+export async function logoutWith(
+  path: 'auth.logout' | 'auth.logoutAll',
+  authUrl: string,
+  token: string,
+): Promise<LogoutOutcome> {
   try {
-    return (await call(authUrl, 'auth.logoutAll', { token })).status === 200;
-  } catch {
-    return false;
+    const { status, body } = await call(authUrl, path, { token });
+    if (status === 200) return 'acked';
+    const reason = body.error?.data?.reason;
+    return typeof reason === 'string' ? `${status} ${reason}` : String(status);
+  } catch (error) {
+    return (error as Error).name === 'TimeoutError' ? 'timeout' : 'no answer';
   }
 }
 

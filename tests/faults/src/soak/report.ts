@@ -33,8 +33,14 @@ export interface SoakReport {
   revocations: {
     /** Distinct tokens whose revocation was acknowledged (a 200 from logout or logoutAll). */
     acknowledged: number;
-    logouts: { acked: number; unknown: number };
-    logoutAll: { acked: number; unknown: number; sessions: number };
+    /**
+     * `unknown`: no 200, by outcome — `503 REVOCATION_UNAVAILABLE` (committed, but Redis did not take it
+     * within the auth app's publish wait), `no answer` (the auth app restarting), `timeout` (10 s)…
+     */
+    logouts: { acked: number; unknown: Record<string, number> };
+    /** From sending a logout (or logout-all) to its 200. */
+    ackLatencyMs: { p50: number; p95: number; max: number };
+    logoutAll: { acked: number; unknown: Record<string, number>; sessions: number };
   };
   faults: {
     total: number;
@@ -89,6 +95,14 @@ export interface SoakReport {
 const mb = (value: number | undefined) => (value === undefined ? '?' : `${value.toFixed(1)} MB`);
 const n = (value: number | undefined) => (value === undefined ? '?' : String(value));
 
+function outcomes(counts: Record<string, number>): string {
+  const entries = Object.entries(counts);
+  const total = entries.reduce((sum, [, count]) => sum + count, 0);
+  return total === 0
+    ? '0'
+    : `${total} (${entries.map(([outcome, count]) => `${outcome} ×${count}`).join(', ')})`;
+}
+
 function meanHealSec(report: SoakReport, kind: string): string {
   const heals = report.faults.timeline.filter((fault) => fault.kind === kind).map((fault) => fault.healMs);
   return (heals.reduce((sum, ms) => sum + ms, 0) / heals.length / 1000).toFixed(1);
@@ -121,8 +135,9 @@ export function formatReport(report: SoakReport): string {
     );
   lines.push(
     `revocations acknowledged: ${revocations.acknowledged} tokens (logout ${revocations.logouts.acked} acked, ` +
-      `${revocations.logouts.unknown} unknown; logoutAll ${revocations.logoutAll.acked} acked covering ` +
-      `${revocations.logoutAll.sessions} sessions, ${revocations.logoutAll.unknown} unknown)`,
+      `logoutAll ${revocations.logoutAll.acked} acked covering ${revocations.logoutAll.sessions} sessions)`,
+    `  not acknowledged (unknown): logout ${outcomes(revocations.logouts.unknown)}; logoutAll ${outcomes(revocations.logoutAll.unknown)}`,
+    `  acknowledged in ${revocations.ackLatencyMs.p50.toFixed(0)} ms (median), ${revocations.ackLatencyMs.p95.toFixed(0)} ms (p95), ${revocations.ackLatencyMs.max.toFixed(0)} ms (max)`,
     `faults: ${report.faults.total} — ${Object.entries(report.faults.byKind)
       .map(([kind, count]) => `${kind} ×${count} (healed in ${meanHealSec(report, kind)} s on average)`)
       .join(', ')}`,

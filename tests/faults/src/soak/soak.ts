@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { logout, verify } from '../harness/client.ts';
+import { verify } from '../harness/client.ts';
 import { type CheckResult, History, type Verdict } from '../history.ts';
-import { createNote, login, logoutAll, register } from './api.ts';
+import { createNote, login, logoutWith, register } from './api.ts';
 import type { SoakOptions } from './options.ts';
 import type { SoakReport } from './report.ts';
 import { type ResourceSample, sampleResources } from './resources.ts';
@@ -53,12 +53,13 @@ class Soak {
     logins: 0,
     loginFailures: 0,
     logoutsAcked: 0,
-    logoutsUnknown: 0,
     logoutAllAcked: 0,
-    logoutAllUnknown: 0,
     sessionsRevokedByLogoutAll: 0,
     shed: 0,
   };
+  /** Logouts and logout-alls that got no 200, by outcome (`503 REVOCATION_UNAVAILABLE`, `timeout`…). */
+  readonly unknownLogouts: Record<string, number> = {};
+  readonly unknownLogoutAlls: Record<string, number> = {};
   readonly #inFlight = new Set<Promise<void>>();
   /** Requests (not session operations) in flight: what `maxInFlight` bounds. */
   #requestsInFlight = 0;
@@ -201,11 +202,13 @@ class Soak {
     if (session.user.busy) return;
     this.#removeSession(session);
     this.#launch(async () => {
-      // `logout` records the acknowledgement in the history itself.
-      if (!(await logout(this.history, this.stack.env.AUTH_URL!, session.token))) {
-        this.counts.logoutsUnknown++;
+      const invokedAt = this.history.now();
+      const outcome = await logoutWith('auth.logout', this.stack.env.AUTH_URL!, session.token);
+      if (outcome !== 'acked') {
+        this.unknownLogouts[outcome] = (this.unknownLogouts[outcome] ?? 0) + 1;
         return;
       }
+      this.history.ack(session.token, invokedAt);
       this.counts.logoutsAcked++;
       this.#probeLater(session.token);
       await Promise.all(
@@ -225,8 +228,9 @@ class Soak {
     this.#launch(async () => {
       try {
         const invokedAt = this.history.now();
-        if (!(await logoutAll(this.stack.env.AUTH_URL!, sessions[0]!.token))) {
-          this.counts.logoutAllUnknown++;
+        const outcome = await logoutWith('auth.logoutAll', this.stack.env.AUTH_URL!, sessions[0]!.token);
+        if (outcome !== 'acked') {
+          this.unknownLogoutAlls[outcome] = (this.unknownLogoutAlls[outcome] ?? 0) + 1;
           return;
         }
         this.counts.logoutAllAcked++;
@@ -495,6 +499,12 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
   }
 }
 
+function percentiles(values: number[]): { p50: number; p95: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { p50: at(0.5), p95: at(0.95), max: sorted.at(-1) ?? 0 };
+}
+
 function buildReport(input: {
   soak: Soak;
   options: SoakOptions;
@@ -558,10 +568,11 @@ function buildReport(input: {
     },
     revocations: {
       acknowledged: check.revocations,
-      logouts: { acked: soak.counts.logoutsAcked, unknown: soak.counts.logoutsUnknown },
+      logouts: { acked: soak.counts.logoutsAcked, unknown: soak.unknownLogouts },
+      ackLatencyMs: percentiles(soak.history.acks.map((ack) => ack.ackedAt - ack.invokedAt)),
       logoutAll: {
         acked: soak.counts.logoutAllAcked,
-        unknown: soak.counts.logoutAllUnknown,
+        unknown: soak.unknownLogoutAlls,
         sessions: soak.counts.sessionsRevokedByLogoutAll,
       },
     },
