@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { rawLogout, startPostgres, stopPostgres } from './faults/postgres.ts';
 import { type PrivatePostgres, startPrivatePostgres } from './harness/private-postgres.ts';
-import { runScenario } from './harness/scenario.ts';
+import { problems, runScenario } from './harness/scenario.ts';
 import { useFleet } from './harness/suite.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -49,7 +49,7 @@ describe('Postgres faults', () => {
     console.log(
       `[fault] postgres down: logouts refused with ${refused.map((r) => `${r.status} ${String(r.code)} in ${r.ms.toFixed(0)} ms`).join(', ')}; acknowledged again ${recoveredAfterMs.toFixed(0)} ms after Postgres returned`,
     );
-    expect(result.explanations).toEqual([]);
+    expect(problems(result)).toEqual([]);
     // Fails cleanly: an error status with a tRPC code, no hang, no stack trace, and nothing acknowledged.
     for (const answer of refused) {
       expect(answer.status).toBeGreaterThanOrEqual(500);

@@ -1,25 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  jtiOf as jtiOfToken,
-  killAuthBetweenCommitAndRedisWrite,
-  restartService,
-} from './faults/processes.ts';
-import { runScenario, type ScenarioResult } from './harness/scenario.ts';
+import { killAuthBetweenCommitAndRedisWrite, restartService } from './faults/processes.ts';
+import { problems, runScenario } from './harness/scenario.ts';
 import { useFleet } from './harness/suite.ts';
 
 const suite = useFleet('process');
-
-/** Every in-doubt token whose revocation committed must, after healing, be refused as revoked everywhere. */
-function expectCommittedRevokedEverywhere(result: ScenarioResult, committed: ReadonlySet<string>) {
-  const notRevoked = result.inDoubt
-    .filter((entry) => committed.has(entry.token))
-    .flatMap((entry) =>
-      Object.entries(entry.verdicts)
-        .filter(([, verdict]) => verdict !== 'revoked')
-        .map(([service, verdict]) => `${service} answered ${verdict} for …${entry.token.slice(-12)}`),
-    );
-  expect(notRevoked).toEqual([]);
-}
 
 describe('process faults, with clients verifying and logging out throughout', () => {
   it('notes and activity each crash (SIGKILL) and restart mid-stream', async () => {
@@ -35,24 +19,21 @@ describe('process faults, with clients verifying and logging out throughout', ()
       },
     });
     expect(result.revocations).toBeGreaterThan(0);
-    expect(result.explanations).toEqual([]);
+    expect(problems(result)).toEqual([]);
   });
 
   it('the auth app crashes (SIGKILL) mid-stream and restarts: logouts cut off by the crash that committed are delivered', async () => {
-    const committed = new Set<string>();
     const result = await runScenario({
       name: 'auth restarted',
       fleet: suite.fleet,
       counter: suite.counter,
-      faults: async ({ fleet, workload, injected }) => {
+      faults: async ({ fleet, injected }) => {
         await restartService(fleet, 'auth');
         injected('restart-auth');
-        for (const token of workload.inDoubt)
-          if (await fleet.committed(jtiOfToken(token))) committed.add(token);
       },
     });
-    expect(result.explanations).toEqual([]);
-    expectCommittedRevokedEverywhere(result, committed);
+    // Includes the logouts the crash cut off after their commit: the restarted relay delivered them.
+    expect(problems(result)).toEqual([]);
   });
 
   it('the auth app killed between the Postgres commit and the Redis write: the restarted relay delivers the outbox', async () => {
@@ -66,7 +47,7 @@ describe('process faults, with clients verifying and logging out throughout', ()
         injected('kill-auth-after-commit');
       },
     });
-    expect(result.explanations).toEqual([]);
+    expect(problems(result)).toEqual([]);
     const inDoubt = outcome!.committed.filter((token) => !outcome!.acknowledged.includes(token));
     console.log(
       `[fault] auth killed after commit: ${outcome!.committed.length} logouts committed, ${inDoubt.length} of them unanswered (cut off by the kill), ${outcome!.missingFromRedis.length} not in Redis until the restarted relay delivered them`,
@@ -75,6 +56,7 @@ describe('process faults, with clients verifying and logging out throughout', ()
     // process that committed them, and still in force everywhere once the restarted relay ran.
     expect(inDoubt.length).toBeGreaterThan(0);
     expect(outcome!.missingFromRedis).toEqual(outcome!.committed);
-    expectCommittedRevokedEverywhere(result, new Set(inDoubt));
+    const swept = result.inDoubt.filter((entry) => inDoubt.includes(entry.token));
+    expect(swept.every((entry) => entry.committed && Object.keys(entry.verdicts).length === 3)).toBe(true);
   });
 });

@@ -21,7 +21,6 @@ export type Fault =
   | { kind: 'redis-restart-empty' }
   | { kind: 'flushall' }
   | { kind: 'client-pause'; ms: number }
-  /** Known product bug (see redis.fault.test.ts): only in schedules when FAULT_KNOWN_BUGS=1. */
   | { kind: 'client-pause-write'; ms: number }
   | { kind: 'redis-freeze'; ms: number }
   | { kind: 'pubsub-overflow'; ms: number }

@@ -16,22 +16,14 @@ export class FaultCounter {
     verifications: 0,
     violations: 0,
     maxAcceptanceAfterAckMs: 0,
-    /** Scenarios that reproduce a known, reported product bug: their violations are expected and kept apart. */
-    knownBugScenarios: 0,
-    knownBugViolations: 0,
   };
 
   add(kind: string): void {
     this.#counts.set(kind, (this.#counts.get(kind) ?? 0) + 1);
   }
 
-  /** Adds one scenario's checked history to the figures (apart, when it reproduces a known bug). */
-  record(result: CheckResult, knownBug = false): void {
-    if (knownBug) {
-      this.figures.knownBugScenarios++;
-      this.figures.knownBugViolations += result.violations.length;
-      return;
-    }
+  /** Adds one scenario's checked history to the figures. */
+  record(result: CheckResult): void {
     this.figures.scenarios++;
     this.figures.revocations += result.revocations;
     this.figures.verifications += result.verifications;

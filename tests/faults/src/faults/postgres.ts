@@ -1,10 +1,12 @@
 import type { PrivatePostgres } from '../harness/private-postgres.ts';
 
-/** What a logout answered while the auth app's Postgres was down. */
+/** What a logout answered when it could not be acknowledged (Postgres down, Redis not taking writes). */
 export interface RefusedLogout {
   status: number;
   /** tRPC's error code, e.g. `INTERNAL_SERVER_ERROR`. */
   code: unknown;
+  /** Our reason code, e.g. `REVOCATION_UNAVAILABLE`. */
+  reason: unknown;
   /** Whether the body leaked a stack trace (it must not). */
   stack: boolean;
   ms: number;
@@ -30,10 +32,11 @@ export async function rawLogout(authUrl: string, token: string): Promise<Refused
     signal: AbortSignal.timeout(15_000),
   });
   const text = await response.text();
-  const body = JSON.parse(text) as { error?: { data?: { code?: unknown } } };
+  const body = JSON.parse(text) as { error?: { data?: { code?: unknown; reason?: unknown } } };
   return {
     status: response.status,
     code: body.error?.data?.code,
+    reason: body.error?.data?.reason,
     stack: /\bat .+:\d+:\d+/.test(text) || text.includes('"stack"'),
     ms: performance.now() - started,
   };

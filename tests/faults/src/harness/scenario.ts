@@ -1,4 +1,5 @@
 import type { FaultCounter } from '../faults/counter.ts';
+import { jtiOf } from '../faults/processes.ts';
 import { type CheckResult, describeViolation, History } from '../history.ts';
 import { verify } from './client.ts';
 import type { Fleet } from './fleet.ts';
@@ -28,20 +29,34 @@ export interface ScenarioOptions {
   users?: number;
   devices?: number;
   workload?: WorkloadOptions;
-  /** The scenario reproduces a known, reported product bug: its figures are counted apart. */
-  knownBug?: boolean;
 }
 
 export interface ScenarioResult extends CheckResult {
   name: string;
   /** Faults injected by this scenario, by kind. */
   faults: Record<string, number>;
-  /** Tokens whose logout got no answer, and each service's verdict on them in the final sweep. */
-  inDoubt: { token: string; verdicts: Record<string, string> }[];
+  /**
+   * Tokens whose logout got no 200 (a 503, a reset, a timeout), whether their revocation committed in
+   * Postgres, and each service's verdict on them in the final sweep.
+   */
+  inDoubt: { token: string; committed: boolean; verdicts: Record<string, string> }[];
+  /**
+   * The checker ignores unacknowledged logouts; this is the stronger promise for them: every one that
+   * committed is refused as revoked everywhere after healing (the outbox delivered it). One line per miss.
+   */
+  committedNotRevoked: string[];
   /** One readable line per violation. */
   explanations: string[];
   /** The one-line summary printed for the scenario. */
   summary: string;
+}
+
+/**
+ * Everything a scenario must not show, one readable line each: the checker's violations (acknowledged
+ * revocations) and committed-but-unanswered logouts that some service did not refuse after healing.
+ */
+export function problems(result: ScenarioResult): string[] {
+  return [...result.explanations, ...result.committedNotRevoked];
 }
 
 /** Runs `tasks` with at most `width` at a time. */
@@ -88,7 +103,13 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   const healedAt = history.now();
 
   // The final sweep: every acknowledged revocation at every service, and the in-doubt ones too.
-  const inDoubt = workload.inDoubt.map((token) => ({ token, verdicts: {} as Record<string, string> }));
+  const inDoubt = await Promise.all(
+    workload.inDoubt.map(async (token) => ({
+      token,
+      committed: await fleet.committed(jtiOf(token)),
+      verdicts: {} as Record<string, string>,
+    })),
+  );
   await inParallel(
     [
       ...workload.revoked.flatMap((token) =>
@@ -108,15 +129,26 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     healedAt,
     services: fleet.targets.map((target) => target.name),
   });
-  options.counter.record(result, options.knownBug);
+  options.counter.record(result);
+  const committedNotRevoked = inDoubt
+    .filter((entry) => entry.committed)
+    .flatMap((entry) =>
+      Object.entries(entry.verdicts)
+        .filter(([, verdict]) => verdict !== 'revoked')
+        .map(
+          ([service, verdict]) =>
+            `${service} answered ${verdict} for committed, unanswered …${entry.token.slice(-12)}`,
+        ),
+    );
   const explanations = result.violations.map(describeViolation);
   const { verdicts } = result;
   const summary =
     `[fault] ${options.name}: faults ${JSON.stringify(faults)}; revocations ${result.revocations}` +
-    ` (+${inDoubt.length} in doubt); verifications ${result.verifications}` +
+    ` (+${inDoubt.length} unanswered, ${inDoubt.filter((entry) => entry.committed).length} of them committed); verifications ${result.verifications}` +
     ` (accepted ${verdicts.accepted}, revoked ${verdicts.revoked}, unavailable ${verdicts.unavailable}, error ${verdicts.error});` +
     ` max acceptance after ack ${result.maxAcceptanceAfterAckMs.toFixed(0)} ms; violations ${result.violations.length}`;
   console.log(summary);
-  for (const line of explanations.slice(0, 20)) console.log(`  violation: ${line}`);
-  return { ...result, name: options.name, faults, inDoubt, explanations, summary };
+  for (const line of [...explanations, ...committedNotRevoked].slice(0, 20))
+    console.log(`  violation: ${line}`);
+  return { ...result, name: options.name, faults, inDoubt, committedNotRevoked, explanations, summary };
 }
