@@ -110,6 +110,25 @@ describe('revocation writer and feed on a Redis Cluster (3 masters, 3 replicas)'
     expect(await subscriber.checkDirect(claimsOf('never-revoked'))).toBe(false);
   });
 
+  it('a feed or writer configured with another number of shards never trusts the epochs (REVOCATION_SHARDS mismatch)', async () => {
+    const prefix = testPrefix('cluster');
+    await writer(prefix);
+    const other = { redisCluster: { nodes: cluster.nodes, shards: SHARDS / 2 }, prefix, ...FAST };
+    const mismatched = new RevocationFeed(other);
+    closers.push(() => mismatched.close());
+    void mismatched.start();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(mismatched.ready).toBe(false);
+    expect(mismatched.isFresh()).toBe(false);
+    await expect(mismatched.checkDirect(claimsOf('any'))).rejects.toMatchObject({
+      code: 'REVOCATION_UNAVAILABLE',
+    });
+    // An auth app with the other number reads no epoch of its own, so its guardian re-seeds in its shape.
+    expect(
+      await createRevocationWriter({ redis: client(), prefix, shards: SHARDS / 2 }).readEpoch(),
+    ).toBeNull();
+  });
+
   it('with replicaWait, a write returns once a replica holds it (WAIT on the connection that wrote)', async () => {
     const prefix = testPrefix('cluster');
     const waiting = createRevocationWriter({

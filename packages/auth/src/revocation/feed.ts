@@ -104,6 +104,7 @@ export class RevocationFeed {
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
   #waitingSaid = false;
+  #foreignSaid = false;
   readonly #firstSnapshot: Promise<void>;
   #resolveFirstSnapshot!: () => void;
 
@@ -241,7 +242,8 @@ export class RevocationFeed {
       Promise.all(shards.map((shard) => cmd.get(keys.shards[shard]!.epoch))),
       Promise.all(wanted.map(([kind, id]) => cmd.get(keys.entry(kind, id)))),
     ]);
-    return [epochs.some((epoch) => epoch === null) ? null : 'present', ...values];
+    const trusted = epochs.every((epoch) => epoch !== null && epoch.endsWith(keys.epochSuffix));
+    return [trusted ? 'present' : null, ...values];
   }
 
   /** Stops the heartbeat and drops both connections. */
@@ -344,9 +346,17 @@ export class RevocationFeed {
   async #snapshot(): Promise<void> {
     if (!this.#subscribed || this.#cmd.status !== 'ready') return;
     const startedAt = Date.now();
-    const { epoch, entries, consistent } = await loadSnapshot(this.#cmd, this.#keys, this.cache, {
+    const { epoch, entries, consistent, foreign } = await loadSnapshot(this.#cmd, this.#keys, this.cache, {
       timeoutMs: this.#snapshotTimeoutMs,
     });
+    if (foreign !== undefined && !this.#foreignSaid) {
+      this.#foreignSaid = true;
+      this.#log.error(
+        { epoch: foreign, shards: this.#keys.shards.length },
+        'revocation feed: Redis holds revocations split into another number of shards; REVOCATION_SHARDS ' +
+          "must match the auth app's. Not trusting Redis until it does",
+      );
+    }
     this.#observer.snapshot?.(entries, Date.now() - startedAt);
     if (!consistent) {
       this.#syncAgain = true;

@@ -12,6 +12,7 @@ describe('revocation keys', () => {
     ]);
     expect(keys.shards).toEqual([{ index: 'revoke:index', channel: 'revoke:events', epoch: 'revoke:epoch' }]);
     expect(keys.shardOf('sid', 'x')).toBe(0);
+    expect(keys.epochSuffix).toBe('');
   });
 
   it('in a cluster, tags every name of a shard with the same hash tag, and spreads entries over every shard', () => {
@@ -21,6 +22,7 @@ describe('revocation keys', () => {
       channel: 'revoke:{3}:events',
       epoch: 'revoke:{3}:epoch',
     });
+    expect(keys.epochSuffix).toBe('~s16');
     const shard = keys.shardOf('jti', 'abc');
     expect(keys.entry('jti', 'abc')).toBe(`revoke:{${shard}}:jti:abc`);
     // Stable: the same entry lands on the same shard in every process (FNV-1a of `kind:id`).

@@ -39,6 +39,12 @@ export interface RevocationKeys extends ShardKeys {
   shardOf(kind: RevocationKind, id: string): number;
   /** True when the names are hash-tagged for a Redis Cluster. */
   readonly cluster: boolean;
+  /**
+   * Ends every epoch the writer sets: `~s<shards>` in a cluster, so that a feed configured with another
+   * number of shards (which would read the wrong shards and miss revocations) sees an epoch that is not
+   * its own and refuses to trust Redis. Empty on a single Redis.
+   */
+  readonly epochSuffix: string;
 }
 
 /** Options of {@link revocationKeys}. */
@@ -71,6 +77,7 @@ export function revocationKeys(
       shards: [only],
       shardOf: () => 0,
       cluster: false,
+      epochSuffix: '',
     };
   }
   if (!Number.isInteger(shards) || shards < 1 || shards > 1024) {
@@ -89,5 +96,6 @@ export function revocationKeys(
     shards: all,
     shardOf,
     cluster: true,
+    epochSuffix: `~s${shards}`,
   };
 }

@@ -10,6 +10,8 @@ export interface SnapshotResult {
   entries: number;
   /** False when the epoch changed while reading: the caller must take another one. */
   consistent: boolean;
+  /** An epoch set for another number of shards (then `epoch` is null): the deployment is misconfigured. */
+  foreign?: string;
 }
 
 /**
@@ -30,6 +32,8 @@ export async function loadSnapshot(
   // Separate GETs: in a cluster the shards' epochs sit in different slots (MGET would be CROSSSLOT).
   const readEpochs = () => timed(Promise.all(keys.shards.map((shard) => redis.get(shard.epoch))));
   const before = await readEpochs();
+  const foreign = foreignEpoch(before, keys);
+  if (foreign !== undefined) return { epoch: null, entries: 0, consistent: true, foreign };
   const epoch = combinedEpoch(before);
   if (epoch === null) return { epoch, entries: 0, consistent: true };
   // Sized once for the whole index instead of growing table by table as the scan goes.
@@ -55,6 +59,11 @@ export async function loadSnapshot(
   // A re-seed (new epoch) during the scan may have rewritten the index: read again under the new one.
   const after = await readEpochs();
   return { epoch, entries, consistent: combinedEpoch(after) === epoch };
+}
+
+/** The first epoch that was not set for this number of shards (see `RevocationKeys.epochSuffix`). */
+export function foreignEpoch(epochs: readonly (string | null)[], keys: RevocationKeys): string | undefined {
+  return epochs.find((epoch) => epoch !== null && !epoch.endsWith(keys.epochSuffix)) ?? undefined;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { ChainableCommander } from 'ioredis';
 import { isCluster, type RedisClient } from './connection.ts';
 import { indexMember, type RevocationEntry, type RevocationEvent, revocationEntrySchema } from './entry.ts';
 import { DEFAULT_CLUSTER_SHARDS, DEFAULT_PREFIX, revocationKeys } from './keys.ts';
-import { combinedEpoch } from './snapshot.ts';
+import { combinedEpoch, foreignEpoch } from './snapshot.ts';
 
 /**
  * One revocation, atomically: the entry key (expiring at `exp`), its index member, and the
@@ -184,11 +184,13 @@ export function createRevocationWriter(options: RevocationWriterOptions): Revoca
     async readEpoch() {
       if (!cluster) return redis.get(keys.epoch);
       // One GET per shard: their epochs sit in different slots, where MGET is a CROSSSLOT error.
-      return combinedEpoch(await Promise.all(keys.shards.map((shard) => redis.get(shard.epoch))));
+      const epochs = await Promise.all(keys.shards.map((shard) => redis.get(shard.epoch)));
+      // Set for another number of shards: as good as none here (the guardian then re-seeds).
+      return foreignEpoch(epochs, keys) === undefined ? combinedEpoch(epochs) : null;
     },
 
     async setEpoch() {
-      const epoch = randomBytes(12).toString('base64url');
+      const epoch = randomBytes(12).toString('base64url') + keys.epochSuffix;
       const event: RevocationEvent = { v: 1, type: 'resync', epoch, at: now() };
       if (!cluster) {
         // One step, so that no feed can see the new epoch without also being told to resync.
