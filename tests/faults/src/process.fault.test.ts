@@ -6,16 +6,19 @@ import { useFleet } from './harness/suite.ts';
 const suite = useFleet('process');
 
 describe('process faults, with clients verifying and logging out throughout', () => {
-  it('notes and activity each crash (SIGKILL) and restart mid-stream', async () => {
+  it('notes and activity crash (SIGKILL) together and restart mid-stream', async () => {
     const result = await runScenario({
       name: 'services restarted',
       fleet: suite.fleet,
       counter: suite.counter,
       faults: async ({ fleet, injected }) => {
-        for (const name of ['notes', 'activity'] as const) {
-          await restartService(fleet, name);
-          injected(`restart-${name}`);
-        }
+        // Both at once: each crashes while the other is still starting up.
+        await Promise.all(
+          (['notes', 'activity'] as const).map(async (name) => {
+            await restartService(fleet, name);
+            injected(`restart-${name}`);
+          }),
+        );
       },
     });
     expect(result.revocations).toBeGreaterThan(0);
