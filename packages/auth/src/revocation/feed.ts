@@ -242,7 +242,7 @@ export class RevocationFeed {
       Promise.all(shards.map((shard) => cmd.get(keys.shards[shard]!.epoch))),
       Promise.all(wanted.map(([kind, id]) => cmd.get(keys.entry(kind, id)))),
     ]);
-    const trusted = epochs.every((epoch) => epoch !== null && epoch.endsWith(keys.epochSuffix));
+    const trusted = epochs.every((epoch) => epoch?.endsWith(keys.epochSuffix));
     return [trusted ? 'present' : null, ...values];
   }
 
