@@ -38,6 +38,8 @@ export interface SoakReport {
      * within the auth app's publish wait), `no answer` (the auth app restarting), `timeout` (10 s)…
      */
     logouts: { acked: number; unknown: Record<string, number> };
+    /** Each logout or logout-all not acknowledged: when (seconds into the load, answered), which, why. */
+    unknownTimeline: { atSec: number; path: string; outcome: string }[];
     /** From sending a logout (or logout-all) to its 200. */
     ackLatencyMs: { p50: number; p95: number; max: number };
     logoutAll: { acked: number; unknown: Record<string, number>; sessions: number };

@@ -54,10 +54,6 @@ function infoField(info: string, field: string): number | undefined {
 }
 
 export async function sampleResources(stack: SoakStack, atSec: number): Promise<ResourceSample> {
-  const info = await stack.redisCommand('INFO').catch(() => '');
-  const index = await stack
-    .redisCommand('ZCARD', revocationKeys(stack.env.REVOCATION_PREFIX).index)
-    .catch(() => '');
   const memory = {} as ResourceSample['memory'];
   const caches = {} as ResourceSample['cacheEntries'];
   for (const name of SERVICE_NAMES) {
@@ -65,6 +61,12 @@ export async function sampleResources(stack: SoakStack, atSec: number): Promise<
     memory[name] = { pid, rssMb: await rssMb(pid) };
     caches[name] = await cacheEntries(stack.services[name].url);
   }
+  // The index after the caches: while revocations keep arriving, a cache can then never look larger
+  // than the index only because it was read later.
+  const index = await stack
+    .redisCommand('ZCARD', revocationKeys(stack.env.REVOCATION_PREFIX).index)
+    .catch(() => '');
+  const info = await stack.redisCommand('INFO').catch(() => '');
   const redisPid = infoField(info, 'process_id');
   memory.redis = { pid: redisPid, rssMb: await rssMb(redisPid) };
   memory.loadGenerator = { pid: process.pid, rssMb: process.memoryUsage().rss / 2 ** 20 };

@@ -60,6 +60,8 @@ class Soak {
   /** Logouts and logout-alls that got no 200, by outcome (`503 REVOCATION_UNAVAILABLE`, `timeout`…). */
   readonly unknownLogouts: Record<string, number> = {};
   readonly unknownLogoutAlls: Record<string, number> = {};
+  /** When each of those happened (seconds into the load), to set them against the fault timeline. */
+  readonly unknownTimeline: { atSec: number; path: string; outcome: string }[] = [];
   readonly #inFlight = new Set<Promise<void>>();
   /** Requests (not session operations) in flight: what `maxInFlight` bounds. */
   #requestsInFlight = 0;
@@ -206,6 +208,7 @@ class Soak {
       const outcome = await logoutWith('auth.logout', this.stack.env.AUTH_URL!, session.token);
       if (outcome !== 'acked') {
         this.unknownLogouts[outcome] = (this.unknownLogouts[outcome] ?? 0) + 1;
+        this.unknownTimeline.push({ atSec: this.elapsedSec(), path: 'auth.logout', outcome });
         return;
       }
       this.history.ack(session.token, invokedAt);
@@ -231,6 +234,7 @@ class Soak {
         const outcome = await logoutWith('auth.logoutAll', this.stack.env.AUTH_URL!, sessions[0]!.token);
         if (outcome !== 'acked') {
           this.unknownLogoutAlls[outcome] = (this.unknownLogoutAlls[outcome] ?? 0) + 1;
+          this.unknownTimeline.push({ atSec: this.elapsedSec(), path: 'auth.logoutAll', outcome });
           return;
         }
         this.counts.logoutAllAcked++;
@@ -569,6 +573,7 @@ function buildReport(input: {
     revocations: {
       acknowledged: check.revocations,
       logouts: { acked: soak.counts.logoutsAcked, unknown: soak.unknownLogouts },
+      unknownTimeline: soak.unknownTimeline,
       ackLatencyMs: percentiles(soak.history.acks.map((ack) => ack.ackedAt - ack.invokedAt)),
       logoutAll: {
         acked: soak.counts.logoutAllAcked,

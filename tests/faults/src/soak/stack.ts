@@ -89,7 +89,7 @@ export async function startSoakStack(options: SoakStackOptions): Promise<SoakSta
       targets,
       env,
       async redisCommand(...args) {
-        const { stdout } = await run('redis-cli', ['-p', String(redis.port), ...args], { timeout: 5_000 });
+        const { stdout } = await run('redis-cli', ['-p', String(redis.port), ...args], { timeout: 15_000 });
         return stdout.trim();
       },
       async restart(name) {
