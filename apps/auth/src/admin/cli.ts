@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { revocationKeys } from '@revoke/auth';
 import { count, eq, gt, isNull, sql } from '@revoke/db';
 import { revocations, sessions, users } from '@revoke/db/auth';
 import { pino } from 'pino';
@@ -89,7 +90,12 @@ async function main(argv: string[]): Promise<number> {
         console.log(
           `live revocations:      jti ${byKind.jti ?? 0}, sid ${byKind.sid ?? 0}, sub ${byKind.sub ?? 0}`,
         );
-        console.log(`in Redis (index):      ${await deps.redis.zcard(`${env.REVOCATION_PREFIX}index`)}`);
+        // One index per shard in a Redis Cluster (one on a single Redis): the sum is what Redis holds.
+        const { shards } = revocationKeys(env.REVOCATION_PREFIX, {
+          shards: deps.redis.isCluster ? env.REVOCATION_SHARDS : undefined,
+        });
+        const indexed = await Promise.all(shards.map((shard) => deps.redis.zcard(shard.index)));
+        console.log(`in Redis (index):      ${indexed.reduce((sum, n) => sum + n, 0)}`);
         console.log(
           `relay:                 ${pending?.n ?? 0} pending, lag ${(await deps.relay.lagSeconds()).toFixed(1)} s`,
         );
