@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import { type AuthContext, createAuthContext, createAuthTRPC } from '@revoke/auth/trpc';
+import { isDatabaseUnavailable } from '@revoke/db';
 import type { AuthDeps } from './deps.ts';
 
 /** The parts of a request the procedures read (a fastify request has them; so can a test's object). */
@@ -30,4 +31,7 @@ export function createAppContext(deps: AuthDeps, req: RequestInfo, res: ReplyCon
 }
 
 export const { router, publicProcedure, protectedProcedure, createCallerFactory } =
-  createAuthTRPC<AppContext>();
+  createAuthTRPC<AppContext>({
+    // The database down is a 503 "try again", not a 500.
+    isUnavailable: isDatabaseUnavailable,
+  });

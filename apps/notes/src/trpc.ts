@@ -1,4 +1,5 @@
 import { type AuthContext, createAuthContext, createAuthTRPC, type HeaderSource } from '@revoke/auth/trpc';
+import { isDatabaseUnavailable } from '@revoke/db';
 import type { NotesDeps } from './deps.ts';
 
 /** The notes service's tRPC context: the shared auth part plus its dependencies. */
@@ -11,4 +12,7 @@ export function createNotesContext(deps: NotesDeps, headers: HeaderSource): Note
   return { auth: createAuthContext(deps.auth.guard, headers), deps };
 }
 
-export const { router, protectedProcedure, createCallerFactory } = createAuthTRPC<NotesContext>();
+export const { router, protectedProcedure, createCallerFactory } = createAuthTRPC<NotesContext>({
+  // The database down is a 503 "try again", not a 500.
+  isUnavailable: isDatabaseUnavailable,
+});

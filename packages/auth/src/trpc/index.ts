@@ -10,6 +10,7 @@ export {
 export {
   type AuthContext,
   type AuthMeta,
+  type AuthTRPCOptions,
   assertCsrf,
   createAuthContext,
   createAuthTRPC,

@@ -58,11 +58,21 @@ export function toTRPCError(error: AuthError): TRPCError {
   });
 }
 
+/** Options of {@link createAuthTRPC}. */
+export interface AuthTRPCOptions {
+  /**
+   * Recognises a failure of a backing service (the database down, say): such a procedure error is
+   * answered 503 SERVICE_UNAVAILABLE "try again shortly" instead of 500, since the client did nothing
+   * wrong and retrying may work. The cause stays in the server's logs only.
+   */
+  isUnavailable?: (error: unknown) => boolean;
+}
+
 /**
  * One `initTRPC` for every service: plain JSON (no transformer), no stack traces, and the auth
  * reason code on `error.data.reason`. Internal errors keep their details in logs, not responses.
  */
-export function createAuthTRPC<TContext extends AuthContext>() {
+export function createAuthTRPC<TContext extends AuthContext>(options: AuthTRPCOptions = {}) {
   const t = initTRPC
     .context<TContext>()
     .meta<AuthMeta>()
@@ -76,8 +86,21 @@ export function createAuthTRPC<TContext extends AuthContext>() {
       },
     });
 
+  const { isUnavailable } = options;
+  /** Every procedure: an internal error caused by an unavailable backing service becomes a 503. */
+  const publicProcedure = t.procedure.use(async ({ next }) => {
+    const result = await next();
+    if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR' && isUnavailable?.(result.error.cause))
+      throw new TRPCError({
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'Temporarily unavailable; try again shortly',
+        cause: result.error.cause,
+      });
+    return result;
+  });
+
   /** Requires a valid, unrevoked access token; puts its claims on `ctx.user`. */
-  const protectedProcedure = t.procedure.use(async ({ ctx, meta, type, next }) => {
+  const protectedProcedure = publicProcedure.use(async ({ ctx, meta, type, next }) => {
     const { credential, guard } = ctx.auth;
     if ('error' in credential) throw toTRPCError(credential.error);
     assertCsrf(ctx.auth, type);
@@ -96,7 +119,7 @@ export function createAuthTRPC<TContext extends AuthContext>() {
     mergeRouters: t.mergeRouters,
     middleware: t.middleware,
     createCallerFactory: t.createCallerFactory,
-    publicProcedure: t.procedure,
+    publicProcedure,
     protectedProcedure,
   };
 }

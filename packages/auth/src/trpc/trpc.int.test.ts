@@ -13,7 +13,9 @@ import { type AuthContext, createAuthContext, createAuthTRPC } from './init.ts';
 
 // A whole service as a user of the package builds one: real HTTP, real Redis, real tokens.
 function buildRouter() {
-  const { router, publicProcedure, protectedProcedure } = createAuthTRPC<AuthContext>();
+  const { router, publicProcedure, protectedProcedure } = createAuthTRPC<AuthContext>({
+    isUnavailable: (error) => error instanceof Error && error.message === 'database is down',
+  });
   return router({
     ping: publicProcedure.query(() => 'pong'),
     whoami: protectedProcedure.query(({ ctx }) => ({ sub: ctx.user.sub, sid: ctx.user.sid })),
@@ -21,6 +23,10 @@ function buildRouter() {
     touch: protectedProcedure.mutation(({ ctx }) => ({ sub: ctx.user.sub })),
     boom: publicProcedure.query(() => {
       throw new Error('secret internal detail at /srv/app.ts:42');
+    }),
+    // What a query does when its database is down: an infrastructure failure, not a bug.
+    databaseDown: protectedProcedure.query(() => {
+      throw Object.assign(new Error('database is down'), { detail: 'secret host db-7.internal' });
     }),
   });
 }
@@ -169,6 +175,16 @@ describe('tRPC glue over HTTP (shared Redis)', () => {
     expect(status).toBe(500);
     expect(body.error.message).toBe('Internal server error');
     expect(text).not.toContain('secret internal detail');
+    expect(text).not.toContain('stack');
+  });
+
+  it('answers 503 "try again" when a backing service is unavailable, still with no detail', async () => {
+    const token = await signer.sign();
+    const { status, body, text } = await call(service, 'databaseDown', { authorization: `Bearer ${token}` });
+    expect(status).toBe(503);
+    expect(body.error.data.code).toBe('SERVICE_UNAVAILABLE');
+    expect(body.error.message).toBe('Temporarily unavailable; try again shortly');
+    expect(text).not.toContain('db-7');
     expect(text).not.toContain('stack');
   });
 });
