@@ -132,6 +132,7 @@ export async function buildDeps(
     redisUrl: target.url,
     redisCluster: target.cluster,
     prefix: env.REVOCATION_PREFIX,
+    staleAfterMs: env.REVOCATION_STALE_AFTER_MS,
     observer: metrics.auth,
     logger,
   });

@@ -45,6 +45,8 @@ export const envSchema = z
     REFRESH_TOKEN_TTL_SEC: seconds(300, 90 * 24 * 3600, 30 * 24 * 3600),
     /** Two tabs refreshing with the same token within this window is not reuse. */
     REFRESH_REUSE_GRACE_SEC: seconds(0, 60, 5),
+    /** S for the auth app's own revocation feed (auth.me, sessions, …): as every service's (DESIGN §4). */
+    REVOCATION_STALE_AFTER_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
     /** At least 1: a token issued right after "log out everywhere" carries an `iat` up to 1 s ahead. */
     CLOCK_TOLERANCE_SEC: seconds(1, 60, 5),
     /** Secret of the client allowed to call `/oauth/introspect` (HTTP Basic, client id `introspect`). Unset: introspection is refused. */
