@@ -10,7 +10,7 @@ async function call(
   options: { token?: string; input?: unknown },
 ): Promise<{
   status: number;
-  body: { result?: { data?: unknown }; error?: { data?: { reason?: unknown } } };
+  body: { result?: { data?: unknown }; error?: { message?: string; data?: { reason?: unknown } } };
 }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -45,6 +45,9 @@ export async function login(authUrl: string, email: string, password: string): P
  */
 export type LogoutOutcome = 'acked' | string;
 
+/** A logout that committed in Postgres but was not published to Redis within the auth app's wait (a 503). */
+export const COMMITTED_NOT_PUBLISHED = '503 committed, not yet published';
+
 /**
  * `auth.logout` (this token and its session) or `auth.logoutAll` (every session of its user). The caller
  * records the acknowledgement in the history: for logoutAll, every token the user held when it was sent.
@@ -57,6 +60,9 @@ export async function logoutWith(
   try {
     const { status, body } = await call(authUrl, path, { token });
     if (status === 200) return 'acked';
+    // The revoker's answer when the logout committed but Redis did not take it in time; the same
+    // reason from the guard (logoutAll is a protected procedure) means that nothing was done.
+    if (body.error?.message?.startsWith('Logged out here')) return COMMITTED_NOT_PUBLISHED;
     const reason = body.error?.data?.reason;
     return typeof reason === 'string' ? `${status} ${reason}` : String(status);
   } catch (error) {

@@ -63,7 +63,16 @@ export interface SoakReport {
         lastFaultBefore: { kind: string; atSec: number; healMs: number } | undefined;
       }
     | undefined;
-  finalSweep: { tokens: number; requests: number; verdicts: Record<string, Record<Verdict, number>> };
+  /**
+   * Every acknowledged revocation (`tokens`) and every committed-but-unacknowledged one (a 503
+   * REVOCATION_UNAVAILABLE logout: `committedUnacked`) at every service, once every fault healed.
+   */
+  finalSweep: {
+    tokens: number;
+    committedUnacked: number;
+    requests: number;
+    verdicts: Record<string, Record<Verdict, number>>;
+  };
   memory: {
     processes: Record<
       ProcessName,
@@ -148,7 +157,7 @@ export function formatReport(report: SoakReport): string {
         .map(([service, ms]) => `${service} ${ms.toFixed(0)} ms`)
         .join(', ')})`,
     ...(report.worstAcceptance ? [worstLine(report.worstAcceptance)] : []),
-    `final sweep: ${report.finalSweep.tokens} revoked tokens × 3 services = ${report.finalSweep.requests} requests`,
+    `final sweep: (${report.finalSweep.tokens} acknowledged + ${report.finalSweep.committedUnacked} committed but unacknowledged) revoked tokens × 3 services = ${report.finalSweep.requests} requests`,
     `memory (RSS at ${memory.sampledAtSec.start.toFixed(0)} s → ${memory.sampledAtSec.end.toFixed(0)} s):`,
   );
   for (const [name, m] of Object.entries(memory.processes))

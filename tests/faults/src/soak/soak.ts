@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { verify } from '../harness/client.ts';
-import { type CheckResult, History, type Verdict } from '../history.ts';
-import { createNote, login, logoutWith, register } from './api.ts';
+import { type CheckResult, History, type Verdict, type Violation } from '../history.ts';
+import { COMMITTED_NOT_PUBLISHED, createNote, login, logoutWith, register } from './api.ts';
 import type { SoakOptions } from './options.ts';
 import type { SoakReport } from './report.ts';
 import { type ResourceSample, sampleResources } from './resources.ts';
@@ -60,6 +60,11 @@ class Soak {
   /** Logouts and logout-alls that got no 200, by outcome (`503 REVOCATION_UNAVAILABLE`, `timeout`…). */
   readonly unknownLogouts: Record<string, number> = {};
   readonly unknownLogoutAlls: Record<string, number> = {};
+  /**
+   * Tokens whose logout (or logout-all) answered 503 REVOCATION_UNAVAILABLE: committed in Postgres but
+   * not yet in Redis, so bound by no deadline; but once every fault healed they must be refused too.
+   */
+  readonly committedUnacked = new Set<string>();
   /** When each of those happened (seconds into the load), to set them against the fault timeline. */
   readonly unknownTimeline: { atSec: number; path: string; outcome: string }[] = [];
   readonly #inFlight = new Set<Promise<void>>();
@@ -209,6 +214,7 @@ class Soak {
       if (outcome !== 'acked') {
         this.unknownLogouts[outcome] = (this.unknownLogouts[outcome] ?? 0) + 1;
         this.unknownTimeline.push({ atSec: this.elapsedSec(), path: 'auth.logout', outcome });
+        if (outcome === COMMITTED_NOT_PUBLISHED) this.committedUnacked.add(session.token);
         return;
       }
       this.history.ack(session.token, invokedAt);
@@ -235,6 +241,8 @@ class Soak {
         if (outcome !== 'acked') {
           this.unknownLogoutAlls[outcome] = (this.unknownLogoutAlls[outcome] ?? 0) + 1;
           this.unknownTimeline.push({ atSec: this.elapsedSec(), path: 'auth.logoutAll', outcome });
+          if (outcome === COMMITTED_NOT_PUBLISHED)
+            for (const session of sessions) this.committedUnacked.add(session.token);
           return;
         }
         this.counts.logoutAllAcked++;
@@ -326,11 +334,18 @@ class Soak {
    * After every fault healed (each service ready again) and S plus a margin passed: every acknowledged
    * revocation, at every service. Returns when the sweep began (the checker's `healedAt`).
    */
-  async finalSweep(): Promise<{ healedAt: number; tokens: number; requests: number }> {
+  async finalSweep(): Promise<{
+    healedAt: number;
+    tokens: number;
+    committedUnacked: number;
+    requests: number;
+  }> {
     await Promise.all(SERVICE_NAMES.map((name) => this.stack.services[name].waitReady(120_000)));
     await sleep(this.options.staleAfterMs + HEAL_MARGIN_MS);
     const healedAt = this.history.now();
-    const tokens = [...new Set(this.history.acks.map((ack) => ack.token))];
+    const acked = new Set(this.history.acks.map((ack) => ack.token));
+    const committed = [...this.committedUnacked].filter((token) => !acked.has(token));
+    const tokens = [...acked, ...committed];
     const jobs = tokens.flatMap((token) => SERVICE_NAMES.map((name) => [name, token] as const));
     let next = 0;
     const worker = async () => {
@@ -340,7 +355,31 @@ class Soak {
       }
     };
     await Promise.all(Array.from({ length: 16 }, worker));
-    return { healedAt, tokens: tokens.length, requests: jobs.length };
+    return { healedAt, tokens: acked.size, committedUnacked: committed.length, requests: jobs.length };
+  }
+
+  /**
+   * Each committed-but-unacknowledged revocation that some service did not refuse as revoked in the
+   * final sweep: the durable promise (a committed logout is delivered whatever happens) broken.
+   */
+  committedNotRevoked(healedAt: number): Violation[] {
+    const acked = new Set(this.history.acks.map((ack) => ack.token));
+    const worst = new Map<string, Verdict>();
+    for (const v of this.history.verifications) {
+      if (v.sentAt < healedAt || acked.has(v.token) || !this.committedUnacked.has(v.token)) continue;
+      const key = `${v.service}\u0000${v.token}`;
+      if (worst.get(key) === undefined || worst.get(key) === 'revoked') worst.set(key, v.verdict);
+    }
+    const violations: Violation[] = [];
+    for (const token of this.committedUnacked) {
+      if (acked.has(token)) continue;
+      for (const service of SERVICE_NAMES) {
+        const verdict = worst.get(`${service}\u0000${token}`) ?? 'never checked';
+        if (verdict !== 'revoked')
+          violations.push({ kind: 'not-rejected-after-heal', service, token, verdict });
+      }
+    }
+    return violations;
   }
 
   /** Verdicts by subject (service, or notes.create) over `verifications[from, to)`. */
@@ -479,11 +518,16 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
     const sweep = await soak.finalSweep();
     const end = await sampleResources(stack, soak.elapsedSec());
     const series = [...(await Promise.all(samples)).filter((s) => s !== undefined), end];
-    const check: CheckResult = soak.history.check({
+    const checked = soak.history.check({
       boundMs: boundMs(options),
       healedAt: sweep.healedAt,
       services: SERVICE_NAMES,
     });
+    // The three invariants over acknowledged revocations, plus: committed ones refused everywhere once healed.
+    const check: CheckResult = {
+      ...checked,
+      violations: [...checked.violations, ...soak.committedNotRevoked(sweep.healedAt)],
+    };
     return buildReport({
       soak,
       options,
@@ -517,7 +561,7 @@ function buildReport(input: {
   setUpSec: number;
   loadSec: number;
   loadRequests: number;
-  sweep: { healedAt: number; tokens: number; requests: number };
+  sweep: { healedAt: number; tokens: number; committedUnacked: number; requests: number };
   start: ResourceSample;
   end: ResourceSample;
   series: ResourceSample[];
@@ -588,6 +632,7 @@ function buildReport(input: {
     worstAcceptance: acceptances.worst,
     finalSweep: {
       tokens: input.sweep.tokens,
+      committedUnacked: input.sweep.committedUnacked,
       requests: input.sweep.requests,
       verdicts: soak.verdictsBySubject(input.loadRequests, soak.history.verifications.length),
     },
