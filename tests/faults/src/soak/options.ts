@@ -27,7 +27,7 @@ export interface SoakOptions {
    * memory does not grow beyond the live set.
    */
   restartable: ServiceName[];
-  /** S, the services' `REVOCATION_STALE_AFTER_MS` (`SOAK_STALE_AFTER_MS`). */
+  /** S, every service's `REVOCATION_STALE_AFTER_MS` and the checker's bound (`SOAK_STALE_AFTER_MS`). */
   staleAfterMs: number;
   /** Requests in flight at most; past it, new ones are shed and counted (`SOAK_MAX_IN_FLIGHT`). */
   maxInFlight: number;

@@ -438,13 +438,9 @@ class Soak {
   }
 }
 
-/**
- * The bound the checker holds every service to: S of notes and activity, but never less than the auth
- * app's, which reads no `REVOCATION_STALE_AFTER_MS` and keeps the feed's default (3000 ms).
- */
-const AUTH_STALE_AFTER_MS = 3000;
+/** The bound the checker holds every service to: S, every service's `REVOCATION_STALE_AFTER_MS`. */
 function boundMs(options: SoakOptions): number {
-  return Math.max(options.staleAfterMs, AUTH_STALE_AFTER_MS);
+  return options.staleAfterMs;
 }
 
 /** One progress line of what the processes hold. */
