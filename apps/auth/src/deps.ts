@@ -144,6 +144,7 @@ export async function buildDeps(
     relay,
     logger,
     accessTtlSec: env.ACCESS_TOKEN_TTL_SEC,
+    publishWaitMs: env.REVOCATION_PUBLISH_WAIT_MS,
     onRevoked: metrics.revoked,
   });
 

@@ -47,6 +47,12 @@ export const envSchema = z
     REFRESH_REUSE_GRACE_SEC: seconds(0, 60, 5),
     /** S for the auth app's own revocation feed (auth.me, sessions, …): as every service's (DESIGN §4). */
     REVOCATION_STALE_AFTER_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+    /**
+     * How long a logout waits for Redis to take its revocation before answering 503 "not yet confirmed
+     * everywhere" (it stays committed and is delivered later). As long as S by default: a busy machine
+     * can take more than a second to relay, and that is no reason to fail a logout.
+     */
+    REVOCATION_PUBLISH_WAIT_MS: z.coerce.number().int().min(100).max(30_000).default(3000),
     /** At least 1: a token issued right after "log out everywhere" carries an `iat` up to 1 s ahead. */
     CLOCK_TOLERANCE_SEC: seconds(1, 60, 5),
     /** Secret of the client allowed to call `/oauth/introspect` (HTTP Basic, client id `introspect`). Unset: introspection is refused. */

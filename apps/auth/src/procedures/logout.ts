@@ -38,7 +38,7 @@ function notYetEverywhere(): TRPCError {
   return toTRPCError(
     new AuthError('REVOCATION_UNAVAILABLE', {
       message:
-        'Logged out here, but not yet confirmed by every service (revocation store unreachable); it takes effect once it is reachable. Retry to confirm.',
+        'Logged out here, but not yet confirmed by every service (the revocation store is slow or unreachable); it takes effect everywhere once the store has it. Retry to confirm.',
     }),
   );
 }

@@ -12,7 +12,7 @@ export interface RevokerOptions {
   /** Access-token lifetime: how long a session's or user's revocation must outlive its last token. */
   accessTtlSec: number;
   /**
-   * How long a request waits for Redis to take the revocation (default 1000 ms). Past it the
+   * How long a request waits for Redis to take the revocation (default 3000 ms). Past it the
    * revocation stays committed and the relay keeps delivering it, but the call reports
    * `published: false`, and callers must not acknowledge it as done: until Redis has it, no service
    * can know about it (and one that can still read Redis keeps trusting its cache).
@@ -30,7 +30,7 @@ export interface RevokerOptions {
  */
 export function createRevoker(options: RevokerOptions) {
   const { db, relay, accessTtlSec } = options;
-  const publishWaitMs = options.publishWaitMs ?? 1000;
+  const publishWaitMs = options.publishWaitMs ?? 3000;
   const sessionRevocationExpiry = () => new Date(Date.now() + (accessTtlSec + 1) * 1000);
 
   /** After the commit: try to publish now, but never fail or hang the caller over Redis. */
