@@ -1,6 +1,6 @@
+import { isRevoked, mutate, query, userWithDevices, within } from '@revoke/e2e/http-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClusterStack, startClusterStack } from './cluster-stack.ts';
-import { call, isRevoked, login, within } from './http.ts';
 
 let stack: ClusterStack;
 beforeAll(async () => {
@@ -8,9 +8,9 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-const notesList = (url: string, token: string) => call(url, 'notes.list', { token });
-const activityList = (url: string, token: string) => call(url, 'activity.list', { token });
-const logout = (token: string) => call(stack.auth.url, 'auth.logout', { token, mutation: true });
+const notesList = (url: string, token: string) => query(url, 'notes.list', token);
+const activityList = (url: string, token: string) => query(url, 'activity.list', token);
+const logout = (token: string) => mutate(stack.auth.url, 'auth.logout', undefined, token);
 /** The auth app's count of re-seeds of Redis from Postgres. */
 async function reseeds(): Promise<number> {
   const text = await (await fetch(`${stack.auth.url}/metrics`)).text();
@@ -19,12 +19,8 @@ async function reseeds(): Promise<number> {
 
 describe('the fleet on a Redis Cluster (3 masters + 3 replicas, sharded pub/sub)', () => {
   it("runs the tutorial's flow: a token works at notes and activity, and after logout every service refuses it", async () => {
-    const [token] = (await login(stack.auth.url)) as [string];
-    const created = await call(stack.notes.url, 'notes.create', {
-      token,
-      input: { body: 'hello' },
-      mutation: true,
-    });
+    const [token] = (await userWithDevices(stack.auth.url)).tokens as [string];
+    const created = await mutate(stack.notes.url, 'notes.create', { body: 'hello' }, token);
     expect(created.status).toBe(200);
     expect((await notesList(stack.notes.url, token)).body.result.data).toHaveLength(1);
     const activity = await activityList(stack.activity.url, token);
@@ -34,19 +30,15 @@ describe('the fleet on a Redis Cluster (3 masters + 3 replicas, sharded pub/sub)
     expect((await logout(token)).status).toBe(200);
     await within(1000, async () => isRevoked(await notesList(stack.notes.url, token)));
     await within(1000, async () => isRevoked(await activityList(stack.activity.url, token)));
-    await within(1000, async () => isRevoked(await call(stack.auth.url, 'auth.me', { token })));
-    expect(
-      isRevoked(
-        await call(stack.notes.url, 'notes.create', { token, input: { body: 'after' }, mutation: true }),
-      ),
-    ).toBe(true);
+    await within(1000, async () => isRevoked(await query(stack.auth.url, 'auth.me', token)));
+    expect(isRevoked(await mutate(stack.notes.url, 'notes.create', { body: 'after' }, token))).toBe(true);
   });
 
   it('two instances of notes both refuse a revoked token within 1 s', async () => {
     const second = await stack.notesInstance();
     await second.start();
     try {
-      const [token] = (await login(stack.auth.url)) as [string];
+      const [token] = (await userWithDevices(stack.auth.url)).tokens as [string];
       for (const url of [stack.notes.url, second.url]) expect((await notesList(url, token)).status).toBe(200);
       expect((await logout(token)).status).toBe(200);
       const took = await Promise.all(
@@ -63,7 +55,7 @@ describe('the fleet on a Redis Cluster (3 masters + 3 replicas, sharded pub/sub)
   });
 
   it('a master killed during a stream of logouts loses none: afterwards every service refuses every acknowledged one, and a notes instance started after the failover loads them all', async () => {
-    const tokens = await login(stack.auth.url, 60);
+    const tokens = (await userWithDevices(stack.auth.url, 60)).tokens;
     const keep = tokens.slice(50);
     const stream = tokens.slice(0, 50);
     const acknowledged: string[] = [];
@@ -138,7 +130,7 @@ describe('the fleet on a Redis Cluster (3 masters + 3 replicas, sharded pub/sub)
     ] as const;
     const rejectedAfter = await within(15_000, async () => {
       for (const [, url, path] of services) {
-        const answers = await Promise.all(acknowledged.map((token) => call(url, path, { token })));
+        const answers = await Promise.all(acknowledged.map((token) => query(url, path, token)));
         if (!answers.every(isRevoked)) return false;
       }
       return true;
@@ -155,7 +147,7 @@ describe('the fleet on a Redis Cluster (3 masters + 3 replicas, sharded pub/sub)
     // DESIGN §4: within S (3 s by default) plus one heartbeat, whatever Redis does.
     expect(longestAccepted).toBeLessThan(4500);
     for (const [, url, path] of services) {
-      for (const token of keep) expect((await call(url, path, { token })).status).toBe(200);
+      for (const token of keep) expect((await query(url, path, token)).status).toBe(200);
     }
 
     // The auth app noticed the new master and re-seeded Redis from Postgres.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Answer, mutate, query, userWithDevices, within } from './http-client.ts';
+import { isRevoked, mutate, query, userWithDevices, within } from './http-client.ts';
 import { type Stack, startStack } from './stack.ts';
 
 let stack: Stack;
@@ -7,11 +7,6 @@ beforeAll(async () => {
   stack = await startStack();
 });
 afterAll(() => stack?.close());
-
-const isRevoked = (answer: Answer) =>
-  answer.status === 401 &&
-  answer.body?.error?.data?.reason === 'TOKEN_REVOKED' &&
-  answer.body?.error?.message === 'Token revoked (logged out)';
 
 describe('the fleet: auth, notes and activity as separate processes', () => {
   it("runs the tutorial's Postman test across services: after logout both refuse within 1 s, notes → activity included", async () => {

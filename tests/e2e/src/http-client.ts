@@ -10,6 +10,12 @@ async function answer(response: Response): Promise<Answer> {
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
+/** The answer DESIGN §5 fixes for a revoked token: 401, reason `TOKEN_REVOKED`, and its message. */
+export const isRevoked = (answer: Answer) =>
+  answer.status === 401 &&
+  answer.body?.error?.data?.reason === 'TOKEN_REVOKED' &&
+  answer.body?.error?.message === 'Token revoked (logged out)';
+
 /** `POST /trpc/<path>` with a JSON body, as a plain HTTP client (curl, Postman) would. */
 export async function mutate(
   baseUrl: string,
