@@ -24,6 +24,8 @@ export interface Fleet {
   readonly prefix: string;
   /** S, as every service is configured. */
   readonly staleAfterMs: number;
+  /** The environment every service runs with (the auth app may have another DATABASE_URL). */
+  readonly env: Readonly<Record<string, string>>;
   readonly services: Record<ServiceName, ServiceProcess>;
   readonly targets: readonly Target[];
   readonly authUrl: string;
@@ -39,19 +41,29 @@ export interface Fleet {
 export interface FleetOptions {
   /** The auth app's database (e.g. a private Postgres); default a fresh database on the shared server. */
   authDatabaseUrl?: string;
+  /** S, every service's `REVOCATION_STALE_AFTER_MS` (default {@link STALE_AFTER_MS}). */
+  staleAfterMs?: number;
+  /** More settings for every service (e.g. `ACCESS_TOKEN_TTL_SEC`). */
+  env?: Record<string, string>;
+  /** Names the database and key prefix, to tell runs apart (default `faults`). */
+  label?: string;
 }
 
-/** The staleness bound every service runs with: the default S of DESIGN §4 (the auth app's own feed has no setting). */
+/** The staleness bound every service runs with by default: the default S of DESIGN §4. */
 export const STALE_AFTER_MS = 3000;
+/** A start on a 2-core machine busy with a workload and other test runs can take well over 10 s. */
+const START_TIMEOUT_MS = 120_000;
 
 /** Starts a private redis-server and the three services on it, with login limits raised for the workload. */
 export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
+  const label = options.label ?? 'faults';
+  const staleAfterMs = options.staleAfterMs ?? STALE_AFTER_MS;
   const redis = await startPrivateRedis();
-  const shared = await createFreshDatabase({ prefix: 'faults' });
+  const shared = await createFreshDatabase({ prefix: label });
   const authDatabaseUrl = options.authDatabaseUrl ?? shared.url;
   const authDb = await createDb({ service: 'auth', url: authDatabaseUrl, migrate: false, maxConnections: 2 });
   const [authPort, notesPort, activityPort] = (await freePorts(3)) as [number, number, number];
-  const prefix = `faults:${randomBytes(6).toString('hex')}:`;
+  const prefix = `${label}:${randomBytes(6).toString('hex')}:`;
   const env: Record<string, string> = {
     ...stackEnv({
       databaseUrl: shared.url,
@@ -59,10 +71,12 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       prefix,
       ports: { auth: authPort, notes: notesPort, activity: activityPort },
     }),
-    REVOCATION_STALE_AFTER_MS: String(STALE_AFTER_MS),
+    REVOCATION_STALE_AFTER_MS: String(staleAfterMs),
+    // Every login comes from 127.0.0.1: the per-IP limit would otherwise stop a workload after 100.
     LOGIN_MAX_PER_IP: '1000000',
     LOGIN_MAX_FAILURES: '10000',
     LOG_LEVEL: 'error',
+    ...options.env,
   };
   const urls: Record<ServiceName, string> = {
     auth: env.AUTH_URL!,
@@ -82,7 +96,8 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
   const fleet: Fleet = {
     redis,
     prefix,
-    staleAfterMs: STALE_AFTER_MS,
+    staleAfterMs,
+    env,
     services,
     targets: SERVICE_NAMES.map((name) => ({ name, url: urls[name], path: QUERY[name] })),
     authUrl: urls.auth,
@@ -95,7 +110,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     },
     async restart(name) {
       await services[name].kill();
-      await services[name].start(120_000);
+      await services[name].start(START_TIMEOUT_MS);
     },
     async waitReady(timeoutMs = 60_000) {
       await Promise.all(all().map((service) => service.waitReady(timeoutMs)));
@@ -109,8 +124,8 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
   };
   try {
     // The auth app seeds Redis (its epoch) and runs the migrations; the others wait for both.
-    await services.auth.start(120_000);
-    await Promise.all([services.notes.start(120_000), services.activity.start(120_000)]);
+    await services.auth.start(START_TIMEOUT_MS);
+    await Promise.all([services.notes.start(START_TIMEOUT_MS), services.activity.start(START_TIMEOUT_MS)]);
   } catch (error) {
     await fleet.close();
     throw error;
