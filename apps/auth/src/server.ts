@@ -2,7 +2,7 @@ import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import { CSRF_HEADER } from '@revoke/auth/trpc';
-import { defaultJsonContentType } from '@revoke/service';
+import { defaultJsonContentType, refuseHeadOnTrpc } from '@revoke/service';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AuthDeps } from './deps.ts';
@@ -29,6 +29,7 @@ export async function createServer(deps: AuthDeps): Promise<FastifyInstance> {
     allowedHeaders: ['content-type', 'authorization', CSRF_HEADER],
   });
   defaultJsonContentType(app);
+  refuseHeadOnTrpc(app);
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     trpcOptions: {

@@ -42,6 +42,18 @@ export function defaultJsonContentType(app: FastifyInstance): void {
 }
 
 /**
+ * `HEAD /trpc/...` is refused with 405. tRPC answers every HEAD with 204 before it routes, so no
+ * procedure and no token check ever runs, yet a client or monitor probing a token with HEAD would read
+ * that 204 as "valid". Queries are GETs, mutations POSTs; nothing else is served there.
+ */
+export function refuseHeadOnTrpc(app: FastifyInstance): void {
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method === 'HEAD' && request.url.startsWith('/trpc/'))
+      return reply.code(405).header('allow', 'GET, POST').send();
+  });
+}
+
+/**
  * A fastify app with tRPC at `/trpc` (plain JSON, no transformer), `/healthz`, `/readyz` and
  * `/metrics`, cookie parsing, and an error handler that keeps client errors 4xx and never sends a
  * stack trace.
@@ -63,6 +75,7 @@ export async function createHttpApp<TRouter extends AnyRouter>(
     });
   }
   defaultJsonContentType(app);
+  refuseHeadOnTrpc(app);
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     trpcOptions: {
