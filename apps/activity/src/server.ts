@@ -13,6 +13,7 @@ export function createServer(deps: ActivityDeps): Promise<FastifyInstance> {
     createContext: ({ req }) => createActivityContext(deps, req.headers),
     registry: deps.auth.metrics.registry,
     webOrigin: deps.env.WEB_ORIGIN,
+    metricsToken: deps.env.METRICS_TOKEN,
     readiness: async () => ({
       // Ready only once the cache holds every live revocation and is recent enough to trust.
       feed: deps.auth.feed.ready && deps.auth.feed.isFresh(),

@@ -59,6 +59,8 @@ export const envSchema = z
     INTROSPECTION_SECRET: z.string().min(16).optional(),
     /** Origin of the web client: the only one allowed by CORS and by the CSRF check. */
     WEB_ORIGIN: z.url().default('http://127.0.0.1:5173'),
+    /** Set: `/metrics` requires `Authorization: Bearer <it>` (Prometheus `authorization` config). Unset: open. */
+    METRICS_TOKEN: z.string().min(16).optional(),
     /** `Secure` cookies; default on unless the auth URL is plain-http localhost. */
     COOKIE_SECURE: z.enum(['true', 'false']).optional(),
     /** Failed logins allowed per account and IP within the window, then 429. */

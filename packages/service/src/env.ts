@@ -39,6 +39,8 @@ export const serviceEnvShape = {
   MAX_TOKEN_LIFETIME_SEC: z.coerce.number().int().min(30).max(86_400).default(3600),
   /** Origin of the web client: the only one CORS lets call the services with credentials. */
   WEB_ORIGIN: z.url().default('http://127.0.0.1:5173'),
+  /** Set: `/metrics` requires `Authorization: Bearer <it>` (Prometheus `authorization` config). Unset: open. */
+  METRICS_TOKEN: z.string().min(16).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
 

@@ -20,7 +20,7 @@ const router = makeRouter({
 let close: (() => Promise<unknown>) | undefined;
 afterEach(() => close?.());
 
-async function start(ready: Record<string, boolean>) {
+async function start(ready: Record<string, boolean>, metricsToken?: string) {
   const registry = new Registry();
   registry.setDefaultLabels({ service: 'test' });
   const app = await createHttpApp({
@@ -30,6 +30,7 @@ async function start(ready: Record<string, boolean>) {
     registry,
     readiness: async () => ready,
     webOrigin: 'http://web.test',
+    metricsToken,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   close = () => app.close();
@@ -50,6 +51,27 @@ describe('createHttpApp', () => {
     const url = await start({ feed: true });
     const response = await fetch(`${url}/metrics`);
     expect(response.headers.get('content-type')).toContain('text/plain');
+  });
+
+  it('with METRICS_TOKEN, serves /metrics only to a scrape presenting it', async () => {
+    const token = 'scrape-secret-0123456789';
+    const url = await start({ feed: true }, token);
+    for (const authorization of [undefined, 'Bearer wrong', `Bearer ${token}x`, token]) {
+      const refused = await fetch(`${url}/metrics`, { headers: authorization ? { authorization } : {} });
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('www-authenticate')).toContain('Bearer');
+      expect(await refused.text()).not.toContain('service="test"');
+    }
+    const scraped = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+    expect(scraped.status).toBe(200);
+    expect(scraped.headers.get('content-type')).toContain('text/plain');
+  });
+
+  it('refuses HEAD on /trpc with 405 (tRPC would answer 204 without running anything)', async () => {
+    const url = await start({ feed: true });
+    const response = await fetch(`${url}/trpc/boom`, { method: 'HEAD' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, POST');
   });
 
   it('takes a body-less POST without a content type as JSON (curl -X POST)', async () => {

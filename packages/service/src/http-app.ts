@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import { CSRF_HEADER } from '@revoke/auth/trpc';
@@ -21,6 +22,32 @@ export interface HttpAppOptions<TRouter extends AnyRouter> {
   readiness: () => Promise<Record<string, boolean>>;
   /** The web client's origin, allowed by CORS with credentials; no other origin is. Unset: no CORS. */
   webOrigin?: string;
+  /** Set: `/metrics` answers only `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string | undefined;
+}
+
+/**
+ * Serves a Prometheus registry at `/metrics`. With a token, a scrape must present it (401 otherwise):
+ * the figures (request rates, revocation counts, relay lag) are operational detail, not for the public.
+ */
+export function registerMetricsRoute(
+  app: FastifyInstance,
+  registry: Pick<Registry, 'contentType' | 'metrics'>,
+  token: string | undefined,
+): void {
+  const expected = token === undefined ? undefined : Buffer.from(`Bearer ${token}`);
+  app.get('/metrics', async (request, reply) => {
+    if (expected) {
+      const presented = Buffer.from(request.headers.authorization ?? '');
+      // Constant time, so the comparison does not leak the token byte by byte.
+      if (presented.length !== expected.length || !timingSafeEqual(presented, expected))
+        return reply
+          .code(401)
+          .header('www-authenticate', 'Bearer realm="metrics"')
+          .send({ error: 'unauthorized' });
+    }
+    return reply.header('content-type', registry.contentType).send(await registry.metrics());
+  });
 }
 
 /**
@@ -93,9 +120,7 @@ export async function createHttpApp<TRouter extends AnyRouter>(
     const ready = Object.values(checks).every(Boolean);
     return reply.code(ready ? 200 : 503).send({ ready, checks });
   });
-  app.get('/metrics', async (_request, reply) =>
-    reply.header('content-type', options.registry.contentType).send(await options.registry.metrics()),
-  );
+  registerMetricsRoute(app, options.registry, options.metricsToken);
   app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
     const status =
       error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;

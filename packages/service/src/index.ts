@@ -7,5 +7,11 @@ export {
   startAuthStack,
 } from './auth-stack.ts';
 export { optionalString, parseEnvOrExit, portSchema, serviceEnvShape } from './env.ts';
-export { createHttpApp, defaultJsonContentType, type HttpAppOptions, refuseHeadOnTrpc } from './http-app.ts';
+export {
+  createHttpApp,
+  defaultJsonContentType,
+  type HttpAppOptions,
+  refuseHeadOnTrpc,
+  registerMetricsRoute,
+} from './http-app.ts';
 export { closeOnSignals } from './lifecycle.ts';

@@ -1,4 +1,5 @@
 import { sql } from '@revoke/db';
+import { registerMetricsRoute } from '@revoke/service';
 import type { FastifyInstance } from 'fastify';
 import type { AuthDeps } from '../deps.ts';
 
@@ -29,8 +30,5 @@ export function registerHealthRoutes(app: FastifyInstance, deps: AuthDeps): void
     return reply.code(ready ? 200 : 503).send({ ready, checks, feed: deps.feed.status() });
   });
 
-  app.get('/metrics', async (_request, reply) => {
-    const registry = deps.metrics.auth.registry;
-    return reply.header('content-type', registry.contentType).send(await registry.metrics());
-  });
+  registerMetricsRoute(app, deps.metrics.auth.registry, deps.env.METRICS_TOKEN);
 }
