@@ -151,6 +151,51 @@ describe('revocation feed under faults (private redis-server)', () => {
     await vi.waitFor(() => expect(feed.status().synced).toBe(true), { timeout: 3000, interval: 20 });
   });
 
+  it('a snapshot that outlived its subscriber does not make the feed fresh while an event lost in the gap is missing', async () => {
+    const prefix = testPrefix('fault');
+    const writer = await writerOn(redis.url, prefix);
+    const admin = clientOn(redis.url);
+    const lost = claims();
+    let ackAt = Number.POSITIVE_INFINITY;
+    let scans = 0;
+    const proto = Redis.prototype as unknown as { zscan: (...args: unknown[]) => Promise<unknown> };
+    const zscan = proto.zscan;
+    // Interleaving: snapshot A has read the index; the subscriber drops, a revocation is published to nobody,
+    // the subscriber comes back (and asks for snapshot B); A then completes. B fails (a timeout, say).
+    proto.zscan = async function (this: Redis, ...args: unknown[]) {
+      if (!String(args[0]).startsWith(prefix)) return zscan.apply(this, args);
+      scans++;
+      if (scans === 2) throw new Error('snapshot B failed (test)');
+      const reply = await zscan.apply(this, args);
+      if (scans === 1) {
+        await admin.client('KILL', 'TYPE', 'pubsub');
+        await writer.revokeToken({ jti: lost.jti, exp: lost.exp });
+        ackAt = Date.now();
+        await vi.waitFor(
+          async () => expect(await admin.pubsub('NUMSUB', `${prefix}events`)).toEqual([`${prefix}events`, 1]),
+          { timeout: 3000, interval: 10 },
+        );
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return reply;
+    };
+    try {
+      const feed = feedOn(redis.url, prefix);
+      await feed.start();
+      // Past S after the acknowledgement, the feed must either hold the entry or not call itself fresh.
+      const until = ackAt + FAST.staleAfterMs + 1500;
+      while (Date.now() < until) {
+        if (Date.now() > ackAt + FAST.staleAfterMs + 50) {
+          expect(feed.isFresh() && !feed.cache.isRevoked(lost)).toBe(false);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await vi.waitFor(() => expect(feed.cache.isRevoked(lost)).toBe(true), { timeout: 3000, interval: 20 });
+    } finally {
+      delete (Redis.prototype as unknown as { zscan?: unknown }).zscan;
+    }
+  });
+
   it('a Redis restarted empty makes the feed stale, not "nothing revoked", until it is re-seeded', async () => {
     const prefix = testPrefix('fault');
     const writer = await writerOn(redis.url, prefix);

@@ -78,7 +78,10 @@ export class RevocationFeed {
   readonly #cmd: RedisClient;
   /** Cluster mode: per shard, the channel only this feed listens to, for its heartbeat echoes. */
   readonly #echoChannels: string[] = [];
-  /** Cluster mode: bumped on every change of subscriber connections; a heartbeat round spanning one proves nothing. */
+  /**
+   * Bumped on every change of subscriber connections (a close on a single Redis; in a cluster any change):
+   * a heartbeat round or a snapshot spanning one proves nothing, since events may have been lost in between.
+   */
   #generation = 0;
   /** Cluster mode: the heartbeat round awaiting its echoes. */
   #round: HeartbeatRound | undefined;
@@ -259,6 +262,7 @@ export class RevocationFeed {
     this.#sub.on('ready', () => void this.#subscribe());
     this.#sub.on('close', () => {
       if (this.#subscribed) this.#observer.reconnect?.();
+      this.#generation++;
       this.#subscribed = false;
       this.#synced = false;
       this.#heartbeatSentAt = null;
@@ -346,6 +350,7 @@ export class RevocationFeed {
   async #snapshot(): Promise<void> {
     if (!this.#subscribed || this.#cmd.status !== 'ready') return;
     const startedAt = Date.now();
+    const generation = this.#generation;
     const { epoch, entries, consistent, foreign } = await loadSnapshot(this.#cmd, this.#keys, this.cache, {
       timeoutMs: this.#snapshotTimeoutMs,
     });
@@ -381,8 +386,11 @@ export class RevocationFeed {
       }
       return;
     }
-    // A drop during the snapshot cleared #subscribed; the reconnect will snapshot again.
-    if (!this.#subscribed) return;
+    // A drop during the snapshot cleared #subscribed; the reconnect will snapshot again. If the subscriber
+    // already came back, events published in the gap may be missing from this scan: marking the feed synced
+    // would let heartbeats on the new subscription call it fresh while they are missing (until, and unless,
+    // the next snapshot succeeds). The re-subscription asked for that snapshot; only it counts.
+    if (!this.#subscribed || generation !== this.#generation) return;
     this.#synced = true;
     this.#freshAt = Math.max(this.#freshAt, startedAt);
     if (!this.#ready) {
