@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AccessClaims } from '../claims.ts';
 import { type PrivateRedisCluster, startPrivateRedisCluster } from '../testing/redis-cluster.ts';
@@ -15,9 +15,11 @@ const SHARDS = 8;
 const nowSec = () => Math.floor(Date.now() / 1000);
 
 let cluster: PrivateRedisCluster;
+let clusterUpAt = 0;
 const closers: (() => unknown)[] = [];
 beforeAll(async () => {
   cluster = await startPrivateRedisCluster();
+  clusterUpAt = Date.now();
 }, 60_000);
 afterAll(async () => {
   await Promise.all(closers.splice(0).map((close) => close()));
@@ -108,6 +110,48 @@ describe('revocation writer and feed on a Redis Cluster (3 masters, 3 replicas)'
     expect(subscriber.isFresh()).toBe(true);
     expect(await subscriber.checkDirect(claimsOf(after[0]!.id))).toBe(true);
     expect(await subscriber.checkDirect(claimsOf('never-revoked'))).toBe(false);
+  });
+
+  it('a snapshot that fails after the echoes were lost is retried: the feed does not stay unsynced forever', async () => {
+    // A young cluster's topology still settles for a few seconds, and each change makes ioredis report its
+    // subscribers again, which would trigger a snapshot and hide the missing retry.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, clusterUpAt + 7000 - Date.now())));
+    const prefix = testPrefix('cluster');
+    await writer(prefix);
+    const subscriber = feed(prefix);
+    await subscriber.start();
+    const proto = Cluster.prototype as unknown as Record<
+      'spublish' | 'zscan',
+      (...args: unknown[]) => Promise<unknown>
+    >;
+    const { spublish, zscan } = proto;
+    let echoesLost = true;
+    let failScans = 1;
+    // The echoes go missing (a shard's subscriber lost, say) until the feed gives up on its subscriptions...
+    proto.spublish = function (this: Cluster, ...args: unknown[]) {
+      if (echoesLost && String(args[0]).startsWith(prefix))
+        return Promise.reject(new Error('echo lost (test)'));
+      return spublish.apply(this, args);
+    };
+    // ...then they come back, and the snapshot that follows fails once (a timeout during a failover, say).
+    proto.zscan = function (this: Cluster, ...args: unknown[]) {
+      if (failScans > 0 && String(args[0]).startsWith(prefix)) {
+        failScans--;
+        return Promise.reject(new Error('snapshot failed (test)'));
+      }
+      return zscan.apply(this, args);
+    };
+    try {
+      await vi.waitFor(() => expect(subscriber.status().synced).toBe(false), { timeout: 3000, interval: 10 });
+      echoesLost = false;
+      await vi.waitFor(() => expect(failScans).toBe(0), { timeout: 3000, interval: 10 });
+      // The next complete heartbeat round (200 ms) retries it.
+      await vi.waitFor(() => expect(subscriber.status().synced).toBe(true), { timeout: 1000, interval: 20 });
+      await vi.waitFor(() => expect(subscriber.isFresh()).toBe(true), { timeout: 1000, interval: 20 });
+    } finally {
+      delete (proto as Partial<typeof proto>).spublish;
+      delete (proto as Partial<typeof proto>).zscan;
+    }
   });
 
   it('a feed or writer configured with another number of shards never trusts the epochs (REVOCATION_SHARDS mismatch)', async () => {

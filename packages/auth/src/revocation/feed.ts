@@ -517,6 +517,12 @@ export class RevocationFeed {
       void this.#resync();
       return;
     }
+    // Unsynced with every shard proven and the epoch unchanged: the last snapshot failed (timeout, a shard
+    // failing over). Nothing else asks for another, so the heartbeat retries it, as on a single Redis.
+    if (!this.#synced && !this.#syncing) {
+      void this.#resync();
+      return;
+    }
     if (this.#synced) this.#freshAt = round.sentAt;
   }
 }
