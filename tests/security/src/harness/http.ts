@@ -25,7 +25,21 @@ export interface SendOptions {
  * merges repeated headers, refuses some bytes, adds its own `sec-fetch-*` headers), and these tests
  * must send exactly the bytes they mean.
  */
-export function send(url: string, options: SendOptions = {}): Promise<Answer> {
+export async function send(url: string, options: SendOptions = {}): Promise<Answer> {
+  // A server may refuse an oversized body at once and close while the rest is still being sent (RFC
+  // 9110 §15.5.14); the client then sees EPIPE or a reset instead of reading the 413 already on the
+  // wire. That is a race of the transport, not an answer: try again, and only a repeated failure counts.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await sendOnce(url, options);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (attempt >= 3 || (code !== 'EPIPE' && code !== 'ECONNRESET')) throw error;
+    }
+  }
+}
+
+function sendOnce(url: string, options: SendOptions): Promise<Answer> {
   const { method = options.body === undefined ? 'GET' : 'POST', body } = options;
   const headers = Array.isArray(options.headers) ? options.headers.flat() : { ...options.headers };
   // A chunked body carries no length: sending both headers is itself a (smuggling-shaped) bad request.
