@@ -39,7 +39,12 @@ export const sessions = authSchema.table(
     revokedAt: timestamptz('revoked_at'),
     revokedReason: text('revoked_reason'),
   },
-  (t) => [index('sessions_user_id_idx').on(t.userId)],
+  (t) => [
+    index('sessions_user_id_idx').on(t.userId),
+    // The pruning job's "ended or idle long ago".
+    index('sessions_revoked_at_idx').on(t.revokedAt),
+    index('sessions_last_seen_at_idx').on(t.lastSeenAt),
+  ],
 );
 
 /**
@@ -59,9 +64,17 @@ export const refreshTokens = authSchema.table(
     expiresAt: timestamptz('expires_at').notNull(),
     rotatedAt: timestamptz('rotated_at'),
     replacedBy: uuid('replaced_by').references((): AnyPgColumn => refreshTokens.id, { onDelete: 'set null' }),
+    /**
+     * The successor token (`replaced_by`'s plaintext), encrypted with a key derived from THIS token,
+     * so only a holder of this token can read it. A second redemption within the grace window gets the
+     * same successor back instead of a new sibling; without this token the column is useless.
+     */
+    successorSealed: text('successor_sealed'),
   },
   (t) => [
     index('refresh_tokens_session_id_idx').on(t.sessionId),
+    // The pruning job's "expired".
+    index('refresh_tokens_expires_at_idx').on(t.expiresAt),
     check('refresh_tokens_token_hash_sha256_hex', sql`${t.tokenHash} ~ '^[0-9a-f]{64}$'`),
   ],
 );

@@ -3,8 +3,11 @@ import { bigserial, check, index, text, uniqueIndex } from 'drizzle-orm/pg-core'
 import { timestamptz } from '../columns.ts';
 import { authSchema } from './pg-schema.ts';
 
-/** The three revocation granularities (DESIGN §4). */
-export const REVOCATION_KINDS = ['jti', 'sid', 'sub'] as const;
+/**
+ * The revocation granularities: one token (`jti`), one session (`sid`), a user's tokens issued before
+ * a time (`sub`), and every token signed by a withdrawn signing key (`kid`).
+ */
+export const REVOCATION_KINDS = ['jti', 'sid', 'sub', 'kid'] as const;
 
 /** One of {@link REVOCATION_KINDS}. */
 export type RevocationKind = (typeof REVOCATION_KINDS)[number];
@@ -19,8 +22,8 @@ export type RevocationKind = (typeof REVOCATION_KINDS)[number];
  * and clears `relayed_at` (`ON CONFLICT DO UPDATE` with `greatest(...)`), the same merge the Redis
  * writer does.
  *
- * `subject` is the token's `jti`, the session id, or the user id; `not_before` is set for `sub`
- * only; `expires_at` is when no token the row could match is still accepted.
+ * `subject` is the token's `jti`, the session id, the user id, or the signing key's `kid`;
+ * `not_before` is set for `sub` only; `expires_at` is when no token the row could match is still accepted.
  */
 export const revocations = authSchema.table(
   'revocations',
@@ -40,7 +43,7 @@ export const revocations = authSchema.table(
     // The relay's "what is left to deliver, oldest first": small, since relayed rows leave it.
     index('revocations_unrelayed_idx').on(t.id).where(sql`${t.relayedAt} IS NULL`),
     index('revocations_expires_at_idx').on(t.expiresAt),
-    check('revocations_kind', sql`${t.kind} IN ('jti', 'sid', 'sub')`),
+    check('revocations_kind', sql`${t.kind} IN ('jti', 'sid', 'sub', 'kid')`),
     check('revocations_not_before_iff_sub', sql`(${t.kind} = 'sub') = (${t.notBefore} IS NOT NULL)`),
   ],
 );
