@@ -1,5 +1,5 @@
 /**
- * The verified claims of an access token (DESIGN §3). Only tokens that passed every check
+ * The verified claims of an access token. Only tokens that passed every check
  * become one of these; times are seconds since the epoch, as in the JWT.
  */
 export interface AccessClaims {
@@ -17,7 +17,15 @@ export interface AccessClaims {
   readonly iat: number;
   /** Expires at (seconds). */
   readonly exp: number;
+  /**
+   * The `kid` of the key that signed the token (from its verified protected header): a withdrawn
+   * key's tokens are revoked by it. Always set by the verifier; absent only in claims built by hand.
+   */
+  readonly kid?: string;
 }
 
-/** The three kinds of revocation (DESIGN §4). */
-export type RevocationKind = 'jti' | 'sid' | 'sub';
+/**
+ * The kinds of revocation: one token (`jti`), one session (`sid`), a user's tokens issued before a
+ * time (`sub`), and every token signed by a withdrawn key (`kid`).
+ */
+export type RevocationKind = 'jti' | 'sid' | 'sub' | 'kid';

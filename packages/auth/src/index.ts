@@ -15,7 +15,9 @@ export {
   redisTargetOf,
 } from './revocation/connection.ts';
 export {
+  canonicalId,
   entryMatches,
+  lookupIds,
   type RevocationEntry,
   type RevocationEvent,
   revocationEntrySchema,

@@ -5,6 +5,7 @@ import {
   entryMatches,
   isCluster,
   type Logger,
+  lookupIds,
   type RedisClient,
   type RedisClusterConfig,
   type RevocationEntry,
@@ -47,7 +48,7 @@ type Listener = { claims: AccessClaims; notify: (signal: HubSignal) => void };
  * Tells open `auth.sessionEvents` streams that their session was revoked, in one pub/sub hop.
  *
  * One dedicated subscriber connection per auth process (pub/sub needs its own connection), opened
- * on the first watcher and kept until {@link close}. Watchers are indexed by `jti`, `sid` and `sub`,
+ * on the first watcher and kept until {@link close}. Watchers are indexed by `jti`, `sid`, `sub` and `kid`,
  * so an event costs a few map look-ups whatever the number of open streams.
  *
  * Pub/sub is at-most-once: after every (re)subscription the hub tells each watcher to re-check
@@ -61,10 +62,12 @@ export class SessionRevocationHub {
   readonly #cluster: RedisClusterConfig | undefined;
   readonly #log: Logger;
   readonly #pingMs: number;
-  readonly #byKind = { jti: new Map<string, Set<Listener>>(), sid: new Map(), sub: new Map() } as Record<
-    RevocationEntry['kind'],
-    Map<string, Set<Listener>>
-  >;
+  readonly #byKind = {
+    jti: new Map<string, Set<Listener>>(),
+    sid: new Map(),
+    sub: new Map(),
+    kid: new Map(),
+  } as Record<RevocationEntry['kind'], Map<string, Set<Listener>>>;
   readonly #all = new Set<Listener>();
   #redis: RedisClient | undefined;
   #subscribed = false;
@@ -105,11 +108,8 @@ export class SessionRevocationHub {
       return { stop() {} };
     }
     this.#all.add(listener);
-    for (const [kind, id] of [
-      ['jti', claims.jti],
-      ['sid', claims.sid],
-      ['sub', claims.sub],
-    ] as const) {
+    // Under the ids' canonical spelling, the one every revocation event carries.
+    for (const [kind, id] of lookupIds(claims)) {
       const map = this.#byKind[kind];
       const set = map.get(id) ?? new Set<Listener>();
       map.set(id, set.add(listener));
@@ -133,12 +133,7 @@ export class SessionRevocationHub {
 
   #remove(listener: Listener): void {
     if (!this.#all.delete(listener)) return;
-    const { jti, sid, sub } = listener.claims;
-    for (const [kind, id] of [
-      ['jti', jti],
-      ['sid', sid],
-      ['sub', sub],
-    ] as const) {
+    for (const [kind, id] of lookupIds(listener.claims)) {
       const set = this.#byKind[kind].get(id);
       set?.delete(listener);
       if (set?.size === 0) this.#byKind[kind].delete(id);

@@ -27,7 +27,7 @@ describe('RevocationCache', () => {
     expect(cache.isRevoked(claims({ jti: 'x', sid: 'y', iat: T - 1 }))).toBe(true);
     // Issued at or after the not-before: a login that came after "log out everywhere".
     expect(cache.isRevoked(claims({ jti: 'x', sid: 'y', iat: T }))).toBe(false);
-    expect(cache.sizes()).toEqual({ jti: 1, sid: 1, sub: 1 });
+    expect(cache.sizes()).toEqual({ jti: 1, sid: 1, sub: 1, kid: 0 });
   });
 
   it('merges monotonically: replays and out-of-order entries change nothing', () => {
@@ -69,7 +69,33 @@ describe('RevocationCache', () => {
     expect(cache.isRevoked(claims({ jti: 'odd-id-kept-as-string' }))).toBe(true);
     expect(cache.isRevoked(claims({ jti: 'x', sid }))).toBe(true);
     expect(cache.isRevoked(claims({ jti: 'x', sid: 'y', iat: T - 1 }))).toBe(true);
-    expect(cache.sizes()).toEqual({ jti: 2, sid: 1, sub: 1 });
+    expect(cache.sizes()).toEqual({ jti: 2, sid: 1, sub: 1, kid: 0 });
+  });
+
+  it('a session or user revoked under an upper-case UUID refuses the lower-case one a token carries, and back', () => {
+    const sid = '00112233-4455-6677-8899-aabbccddeeff';
+    const sub = '0f0e0d0c-0b0a-0908-0706-050403020100';
+    const cache = new RevocationCache(T);
+    cache.add({ kind: 'sid', id: sid.toUpperCase(), exp: T + 10 });
+    cache.add({ kind: 'sub', id: sub, notBefore: T, exp: T + 10 });
+    expect(cache.isRevoked(claims({ sid }))).toBe(true);
+    expect(cache.isRevoked(claims({ sid: sid.toUpperCase() }))).toBe(true);
+    expect(cache.isRevoked(claims({ sid: 'other', sub: sub.toUpperCase(), iat: T - 1 }))).toBe(true);
+    expect(cache.isRevoked(claims({ sid: 'other', sub: sub.toUpperCase(), iat: T }))).toBe(false);
+  });
+
+  it('refuses every token signed by a withdrawn key, and forgets the key at its expiry', () => {
+    const cache = new RevocationCache(T);
+    expect(cache.add({ kind: 'kid', id: 'key-1', exp: T + 10 })).toBe(true);
+    expect(cache.add({ kind: 'kid', id: 'key-1', exp: T + 5 })).toBe(false);
+    expect(cache.isRevoked(claims({ kid: 'key-1' }))).toBe(true);
+    expect(cache.isRevoked(claims({ kid: 'key-2' }))).toBe(false);
+    expect(cache.isRevoked(claims())).toBe(false);
+    expect(cache.addIndexMember('kid:key-3', T + 10)).toBe(true);
+    expect(cache.isRevoked(claims({ kid: 'key-3' }))).toBe(true);
+    expect(cache.sizes()).toMatchObject({ kid: 2 });
+    expect(cache.sweep(T + 10)).toBe(2);
+    expect(cache.isRevoked(claims({ kid: 'key-1' }))).toBe(false);
   });
 
   it('ignores entries that expired before they arrived', () => {

@@ -1,10 +1,12 @@
 import type { AccessClaims, RevocationKind } from '../claims.ts';
 import { CompactIdSet } from './compact-id-set.ts';
-import { entryFromIndex, type RevocationEntry } from './entry.ts';
+import { canonicalId, entryFromIndex, type RevocationEntry } from './entry.ts';
 
 /**
  * Every live revoked entry, in memory. `isRevoked` is what every request pays for, so it is
- * synchronous and allocation-free: two look-ups in compact id sets and one `Map` look-up.
+ * synchronous and allocation-free: two look-ups in compact id sets, and a `Map` look-up for each of
+ * the rare kinds (user not-befores, withdrawn keys) only while one is held. Ids are compared in their
+ * canonical spelling (`canonicalId`): the id sets read a UUID in either case as one id.
  *
  * Entries are merged monotonically (a later expiry or a later not-before wins), so applying the
  * same entry twice, or a snapshot and an event in either order, gives the same state.
@@ -16,6 +18,8 @@ export class RevocationCache {
   readonly #notBefore = new Map<string, number>();
   /** User id → when its not-before may be forgotten. Few entries: one per "log out everywhere". */
   readonly #subExpiry = new Map<string, number>();
+  /** Withdrawn signing key → when its last token expires. Almost always empty. */
+  readonly #kid = new Map<string, number>();
   #sweptUpTo: number;
 
   constructor(nowSec: number = Math.floor(Date.now() / 1000)) {
@@ -28,6 +32,12 @@ export class RevocationCache {
     if (entry.exp <= this.#sweptUpTo) return false;
     if (entry.kind === 'jti') return this.#jti.add(entry.id, entry.exp);
     if (entry.kind === 'sid') return this.#sid.add(entry.id, entry.exp);
+    if (entry.kind === 'kid') {
+      const exp = this.#kid.get(entry.id);
+      if (exp !== undefined && exp >= entry.exp) return false;
+      this.#kid.set(entry.id, entry.exp);
+      return true;
+    }
     let changed = false;
     const notBefore = this.#notBefore.get(entry.id);
     if (notBefore === undefined || entry.notBefore > notBefore) {
@@ -73,18 +83,20 @@ export class RevocationCache {
   /** True when a cached entry revokes these claims. */
   isRevoked(claims: AccessClaims): boolean {
     if (this.#jti.has(claims.jti) || this.#sid.has(claims.sid)) return true;
-    const notBefore = this.#notBefore.get(claims.sub);
+    if (this.#kid.size !== 0 && claims.kid !== undefined && this.#kid.has(claims.kid)) return true;
+    if (this.#notBefore.size === 0) return false;
+    const notBefore = this.#notBefore.get(canonicalId(claims.sub));
     return notBefore !== undefined && claims.iat < notBefore;
   }
 
   /** Number of live entries of every kind. */
   get size(): number {
-    return this.#jti.size + this.#sid.size + this.#notBefore.size;
+    return this.#jti.size + this.#sid.size + this.#notBefore.size + this.#kid.size;
   }
 
   /** Live entries by kind (for metrics and admin output). */
   sizes(): Record<RevocationKind, number> {
-    return { jti: this.#jti.size, sid: this.#sid.size, sub: this.#notBefore.size };
+    return { jti: this.#jti.size, sid: this.#sid.size, sub: this.#notBefore.size, kid: this.#kid.size };
   }
 
   /**
@@ -98,6 +110,11 @@ export class RevocationCache {
       if (exp > nowSec) continue;
       this.#subExpiry.delete(id);
       this.#notBefore.delete(id);
+      dropped++;
+    }
+    for (const [id, exp] of this.#kid) {
+      if (exp > nowSec) continue;
+      this.#kid.delete(id);
       dropped++;
     }
     this.#sweptUpTo = Math.max(this.#sweptUpTo, nowSec);

@@ -1,7 +1,22 @@
 import { z } from 'zod';
-import type { AccessClaims } from '../claims.ts';
+import type { AccessClaims, RevocationKind } from '../claims.ts';
 
-const id = z.string().min(1).max(255);
+/** A UUID in any case: its canonical spelling is lower case (RFC 9562 §4). */
+const UUID_ANY_CASE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The one spelling of an id that revocations are stored, announced and looked up under: a UUID
+ * (session and user ids) in lower case, anything else as it is. Applied where an entry is made (the
+ * schema below, so the writer, events and snapshots all agree) and where a token's ids are looked up,
+ * so `ABC…` revoked by a caller and `abc…` carried by a token are the same id. A `jti` is compared
+ * exactly (base64url is case-sensitive); one that happens to be UUID-shaped is folded like the rest,
+ * which can only make a revocation match more, never less.
+ */
+export function canonicalId(id: string): string {
+  return id.length === 36 && UUID_ANY_CASE.test(id) ? id.toLowerCase() : id;
+}
+
+const id = z.string().min(1).max(255).transform(canonicalId);
 /** Seconds since the epoch, whole. */
 const epochSeconds = z.number().int().nonnegative();
 
@@ -13,10 +28,14 @@ export const revocationEntrySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('jti'), id, exp: epochSeconds }),
   z.object({ kind: z.literal('sid'), id, exp: epochSeconds }),
   z.object({ kind: z.literal('sub'), id, notBefore: epochSeconds, exp: epochSeconds }),
+  z.object({ kind: z.literal('kid'), id, exp: epochSeconds }),
 ]);
 
-/** A revoked token (`jti`), session (`sid`), or every token of a user issued before `notBefore` (`sub`). */
-export type RevocationEntry = z.infer<typeof revocationEntrySchema>;
+/**
+ * A revoked token (`jti`), session (`sid`), every token of a user issued before `notBefore` (`sub`),
+ * or every token signed by a withdrawn key (`kid`). Ids are canonical ({@link canonicalId}).
+ */
+export type RevocationEntry = z.output<typeof revocationEntrySchema>;
 
 /**
  * Messages on the revocation channel. Versioned: a service ignores (and counts) a version it does
@@ -31,15 +50,31 @@ export const revocationEventSchema = z.discriminatedUnion('type', [
 /** A message on the revocation channel. */
 export type RevocationEvent = z.infer<typeof revocationEventSchema>;
 
-/** True when `entry` revokes the token with these claims. */
+/**
+ * The revocation keys a token is looked up under, canonical, in the order jti, sid, sub, kid (the
+ * last only when the claims carry the signing key's id): what a direct check reads from Redis.
+ */
+export function lookupIds(claims: AccessClaims): [RevocationKind, string][] {
+  const ids: [RevocationKind, string][] = [
+    ['jti', canonicalId(claims.jti)],
+    ['sid', canonicalId(claims.sid)],
+    ['sub', canonicalId(claims.sub)],
+  ];
+  if (claims.kid !== undefined) ids.push(['kid', claims.kid]);
+  return ids;
+}
+
+/** True when `entry` (canonical, as the schema makes it) revokes the token with these claims. */
 export function entryMatches(entry: RevocationEntry, claims: AccessClaims): boolean {
   switch (entry.kind) {
     case 'jti':
-      return entry.id === claims.jti;
+      return entry.id === canonicalId(claims.jti);
     case 'sid':
-      return entry.id === claims.sid;
+      return entry.id === canonicalId(claims.sid);
     case 'sub':
-      return entry.id === claims.sub && claims.iat < entry.notBefore;
+      return entry.id === canonicalId(claims.sub) && claims.iat < entry.notBefore;
+    case 'kid':
+      return claims.kid !== undefined && entry.id === claims.kid;
   }
 }
 
@@ -57,7 +92,7 @@ export function entryFromIndex(member: string, exp: number): RevocationEntry | u
   const kind = member.slice(0, colon);
   const rest = member.slice(colon + 1);
   if (colon < 0 || rest === '') return undefined;
-  if (kind === 'jti' || kind === 'sid') return { kind, id: rest, exp };
+  if (kind === 'jti' || kind === 'sid' || kind === 'kid') return { kind, id: rest, exp };
   if (kind !== 'sub') return undefined;
   const second = rest.indexOf(':');
   const notBefore = Number(rest.slice(0, second));

@@ -5,7 +5,7 @@ import { AuthError } from '../errors.ts';
 import { type AuthObserver, type Logger, silentLogger } from '../observer.ts';
 import { RevocationCache } from './cache.ts';
 import { createRedisClient, isCluster, type RedisClient, type RedisClusterConfig } from './connection.ts';
-import { revocationEventSchema } from './entry.ts';
+import { lookupIds, revocationEventSchema } from './entry.ts';
 import { DEFAULT_CLUSTER_SHARDS, DEFAULT_PREFIX, type RevocationKeys, revocationKeys } from './keys.ts';
 import { combinedEpoch, loadSnapshot } from './snapshot.ts';
 import { withTimeout } from './with-timeout.ts';
@@ -206,12 +206,7 @@ export class RevocationFeed {
       values = await withTimeout(
         isCluster(cmd)
           ? this.#clusterDirect(cmd, claims)
-          : cmd.mget(
-              keys.epoch,
-              keys.entry('jti', claims.jti),
-              keys.entry('sid', claims.sid),
-              keys.entry('sub', claims.sub),
-            ),
+          : cmd.mget(keys.epoch, ...lookupIds(claims).map(([kind, id]) => keys.entry(kind, id))),
         this.#directTimeoutMs,
         'direct revocation check',
       );
@@ -219,27 +214,24 @@ export class RevocationFeed {
       this.#observer.directCheck?.('unavailable');
       throw new AuthError('REVOCATION_UNAVAILABLE', { cause });
     }
-    const [epoch, jti, sid, notBefore] = values;
+    const [epoch, jti, sid, notBefore, kid] = values;
     if (epoch === null) {
       this.#observer.directCheck?.('unavailable');
       throw new AuthError('REVOCATION_UNAVAILABLE', { cause: new Error('Redis holds no revocation epoch') });
     }
-    const revoked = jti != null || sid != null || (notBefore != null && claims.iat < Number(notBefore));
+    const revoked =
+      jti != null || sid != null || kid != null || (notBefore != null && claims.iat < Number(notBefore));
     this.#observer.directCheck?.(revoked ? 'revoked' : 'ok');
     return revoked;
   }
 
   /**
-   * The direct check's reads in a cluster: the three keys sit in up to three slots (MGET would be
+   * The direct check's reads in a cluster: the keys sit in up to four slots (MGET would be
    * CROSSSLOT), each shard with its own epoch; the answer counts only if every shard read holds one.
    */
   async #clusterDirect(cmd: RedisClient, claims: AccessClaims): Promise<(string | null)[]> {
     const keys = this.#keys;
-    const wanted = [
-      ['jti', claims.jti],
-      ['sid', claims.sid],
-      ['sub', claims.sub],
-    ] as const;
+    const wanted = lookupIds(claims);
     const shards = [...new Set(wanted.map(([kind, id]) => keys.shardOf(kind, id)))];
     const [epochs, values] = await Promise.all([
       Promise.all(shards.map((shard) => cmd.get(keys.shards[shard]!.epoch))),

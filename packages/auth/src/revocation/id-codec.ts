@@ -1,8 +1,10 @@
 /**
  * Reads a 128-bit id written as text into four 32-bit words, without allocating, when it is in one
- * of the two canonical forms this system issues: 22 base64url characters (a `jti`) or a lower-case
- * UUID (a `sid`). Only canonical spellings are accepted, so that two different strings never map to
- * the same words (the caller keeps any other string as a string).
+ * of the two forms this system issues: 22 canonical base64url characters (a `jti`) or a UUID (a
+ * `sid`). A UUID is read in either case: RFC 9562 §4 makes its hex digits case-insensitive, so
+ * `ABC…` and `abc…` are one id here as everywhere else in the system (see `canonicalId`). Any other
+ * spelling is refused, so two different ids never map to the same words (the caller keeps any other
+ * string as a string).
  */
 
 /** Which form an id was read from; each form gets its own table, so forms never collide. */
@@ -16,6 +18,7 @@ for (let i = 0; i < 64; i++) {
 }
 const HEX_VALUE = new Int8Array(65_536).fill(-1);
 for (let i = 0; i < 16; i++) HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
+for (let i = 10; i < 16; i++) HEX_VALUE['ABCDEF'.charCodeAt(i - 10)] = i;
 
 /**
  * Writes the id's 16 bytes as four big-endian words into `out` and returns its form, or returns 0
@@ -62,7 +65,7 @@ function readBase64url(id: string, out: Uint32Array, at: number): boolean {
   return true;
 }
 
-/** 32 bits from 8 lower-case hex characters starting at `at`, or -1. */
+/** 32 bits from 8 hex characters (either case) starting at `at`, or -1. */
 function hex8(id: string, at: number): number {
   let word = 0;
   for (let i = at; i < at + 8; i++) {
@@ -73,7 +76,7 @@ function hex8(id: string, at: number): number {
   return word >>> 0;
 }
 
-/** 16 bits from 4 lower-case hex characters starting at `at`, or -1. */
+/** 16 bits from 4 hex characters (either case) starting at `at`, or -1. */
 function hex4(id: string, at: number): number {
   let word = 0;
   for (let i = at; i < at + 4; i++) {

@@ -10,6 +10,8 @@ export interface ClaimBounds {
   nowSec: number;
   clockToleranceSec: number;
   maxLifetimeSec: number;
+  /** The verified header's `kid`, carried into the claims (a withdrawn key's tokens are revoked by it). */
+  kid?: string | undefined;
 }
 
 function invalid(reason: string): AuthError {
@@ -66,5 +68,6 @@ export function toAccessClaims(payload: JWTPayload, bounds: ClaimBounds): Access
     jti: boundedString(payload, 'jti'),
     iat,
     exp,
+    ...(bounds.kid === undefined ? {} : { kid: bounds.kid }),
   });
 }

@@ -16,6 +16,7 @@ describe('createTokenVerifier: valid tokens', () => {
       jti: 'jti-1',
       iat: nowSec(),
       exp: nowSec() + 900,
+      kid: 'key-1',
     });
     expect(Object.isFrozen(claims)).toBe(true);
   });

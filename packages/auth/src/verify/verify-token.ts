@@ -85,7 +85,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     if (failure !== undefined) throw new AuthError('TOKEN_INVALID', { cause: new Error(failure) });
     // One clock reading for jose's checks and ours, so they agree even if the key fetch is slow.
     const nowMs = now();
-    const { payload } = await jwtVerify(token, keys, {
+    const { payload, protectedHeader } = await jwtVerify(token, keys, {
       algorithms: ALGORITHMS,
       typ: 'at+jwt',
       issuer,
@@ -98,6 +98,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       nowSec: Math.floor(nowMs / 1000),
       clockToleranceSec,
       maxLifetimeSec,
+      // The header policy already required a bounded string `kid`.
+      kid: protectedHeader.kid,
     });
     cache.set(token, claims);
     return claims;
