@@ -3,8 +3,10 @@ import { revocationKeys } from '@revoke/auth';
 import { count, eq, gt, isNull, sql } from '@revoke/db';
 import { revocations, sessions, users } from '@revoke/db/auth';
 import { pino } from 'pino';
+import { emailSchema } from '../accounts/credentials-schema.ts';
 import { buildDeps } from '../deps.ts';
 import { loadEnv } from '../env.ts';
+import { parseSessionId } from '../sessions/session-id.ts';
 
 const USAGE = `Usage: pnpm --filter @revoke/auth-app admin <command> [options]
 
@@ -35,7 +37,10 @@ async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'revoke-user': {
         if (!target) throw new UsageError('revoke-user needs an e-mail');
-        const user = await deps.users.findByEmail(target.trim().toLowerCase());
+        // Normalised as at login (NFKC, lower case), so the operator finds the account users sign in to.
+        const email = emailSchema.safeParse(target);
+        if (!email.success) throw new UsageError(`"${target}" is not an e-mail address`);
+        const user = await deps.users.findByEmail(email.data);
         if (!user) throw new UsageError(`no user with e-mail ${target}`);
         const result = await deps.revoker.revokeUser({
           userId: user.id,
@@ -48,19 +53,20 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'revoke-session': {
         if (!target) throw new UsageError('revoke-session needs a session id');
+        const sessionId = parseSessionId(target);
+        if (!sessionId) throw new UsageError(`"${target}" is not a session id (a UUID)`);
         const [session] = await deps.db
           .select({ userId: sessions.userId })
           .from(sessions)
-          .where(eq(sessions.id, target))
-          .catch(() => []);
-        if (!session) throw new UsageError(`no session ${target}`);
+          .where(eq(sessions.id, sessionId));
+        if (!session) throw new UsageError(`no session ${sessionId}`);
         const result = await deps.revoker.revokeSession({
-          sessionId: target,
+          sessionId,
           userId: session.userId,
           reason: 'admin_revoke_session',
           actor: 'admin:cli',
         });
-        console.log(`revoked session ${target}`);
+        console.log(`revoked session ${sessionId}`);
         if (!result.published) console.warn(NOT_PUBLISHED);
         break;
       }

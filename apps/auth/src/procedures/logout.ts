@@ -3,6 +3,7 @@ import { assertCsrf, toTRPCError } from '@revoke/auth/trpc';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { clearTokenCookies } from '../http/cookies.ts';
+import { sessionIdSchema } from '../sessions/session-id.ts';
 import { listSessions } from '../sessions/session-store.ts';
 import { protectedProcedure, publicProcedure } from '../trpc.ts';
 
@@ -66,7 +67,7 @@ export const sessions = protectedProcedure.query(async ({ ctx }) => {
 });
 
 export const revokeSession = protectedProcedure
-  .input(z.object({ sessionId: z.uuid() }).strict())
+  .input(z.object({ sessionId: sessionIdSchema }).strict())
   .mutation(async ({ ctx, input }) => {
     const { found, published } = await ctx.deps.revoker.revokeSession({
       sessionId: input.sessionId,

@@ -86,20 +86,21 @@ export function createRevoker(options: RevokerOptions) {
           .from(sessions)
           .where(and(eq(sessions.id, input.sessionId), eq(sessions.userId, input.userId)));
         if (!session) return false;
+        // The id as Postgres spells it (canonical), not as the caller did: it is what tokens carry.
         await recordRevocations(tx, [
           {
             kind: 'sid',
-            subject: input.sessionId,
+            subject: session.id,
             expiresAt: sessionRevocationExpiry(),
             reason: input.reason,
             actor: input.actor,
           },
         ]);
-        await endSessions(tx, eq(sessions.id, input.sessionId), input.reason);
+        await endSessions(tx, eq(sessions.id, session.id), input.reason);
         await tx.insert(auditLog).values({
           actor: input.actor,
           action: 'revoke_session',
-          target: input.sessionId,
+          target: session.id,
           detail: { reason: input.reason },
         });
         return true;
