@@ -2,7 +2,13 @@ import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import { CSRF_HEADER } from '@revoke/auth/trpc';
-import { defaultJsonContentType, refuseHeadOnTrpc } from '@revoke/service';
+import {
+  defaultJsonContentType,
+  limitTrpcRequests,
+  refuseHeadOnTrpc,
+  SERVER_TIMEOUTS,
+  TRPC_MAX_BATCH_SIZE,
+} from '@revoke/service';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AuthDeps } from './deps.ts';
@@ -20,6 +26,7 @@ export async function createServer(deps: AuthDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
+    ...SERVER_TIMEOUTS,
   });
   await app.register(cookie);
   await app.register(formbody);
@@ -30,10 +37,12 @@ export async function createServer(deps: AuthDeps): Promise<FastifyInstance> {
   });
   defaultJsonContentType(app);
   refuseHeadOnTrpc(app);
+  limitTrpcRequests(app, { bodyLimitBytes: BODY_LIMIT_BYTES });
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     trpcOptions: {
       router: appRouter,
+      maxBatchSize: TRPC_MAX_BATCH_SIZE,
       createContext: ({ req, res }) => createAppContext(deps, req, res),
       onError({ error, path }) {
         if (error.code === 'INTERNAL_SERVER_ERROR')

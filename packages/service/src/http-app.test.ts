@@ -1,9 +1,11 @@
+import { request } from 'node:http';
 import { type AuthContext, createAuthTRPC } from '@revoke/auth/trpc';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createHttpApp } from './http-app.ts';
+import { TRPC_MAX_BATCH_SIZE } from './request-limits.ts';
 
 // The services' own tRPC setup: its error formatter is what keeps stacks out of responses.
 const { router: makeRouter, publicProcedure } = createAuthTRPC<AuthContext>();
@@ -115,5 +117,50 @@ describe('createHttpApp', () => {
     expect(allowed.headers.get('access-control-allow-origin')).toBe('http://web.test');
     expect(allowed.headers.get('access-control-allow-credentials')).toBe('true');
     expect((await preflight('https://evil.test')).headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+/** Sends only a request's headers and resolves with the status the server answers from them alone. */
+function statusFromHeaders(url: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers, agent: false }, (res) => {
+      resolve(res.statusCode ?? 0);
+      req.destroy();
+    });
+    req.on('error', reject);
+    req.setTimeout(3000, () => req.destroy(new Error('the server waited for the body')));
+    req.flushHeaders();
+  });
+}
+
+describe('limitTrpcRequests', () => {
+  it('refuses an oversized or non-JSON body from its headers, before reading any of it', async () => {
+    const url = `${await start({ feed: true })}/trpc/echo`;
+    const multipart = 'multipart/form-data; boundary=b';
+    expect(await statusFromHeaders(url, { 'content-type': multipart, 'content-length': '67108864' })).toBe(
+      413,
+    );
+    expect(await statusFromHeaders(url, { 'content-type': multipart, 'transfer-encoding': 'chunked' })).toBe(
+      415,
+    );
+    expect(await statusFromHeaders(url, { 'content-type': 'text/plain', 'content-length': '10' })).toBe(415);
+    const json = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(json.status).toBe(200);
+  });
+
+  it('caps a batch at TRPC_MAX_BATCH_SIZE procedures', async () => {
+    const url = await start({ feed: true });
+    const batch = (n: number) =>
+      fetch(`${url}/trpc/${Array(n).fill('echo').join(',')}?batch=1`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+    expect((await batch(TRPC_MAX_BATCH_SIZE)).status).toBe(200);
+    expect((await batch(TRPC_MAX_BATCH_SIZE + 1)).status).toBe(400);
   });
 });

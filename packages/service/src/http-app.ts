@@ -8,6 +8,7 @@ import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { limitTrpcRequests, SERVER_TIMEOUTS, TRPC_MAX_BATCH_SIZE } from './request-limits.ts';
 
 /** Request bodies of these services are small JSON; larger ones get 413 before parsing. */
 const BODY_LIMIT_BYTES = 64 * 1024;
@@ -92,6 +93,7 @@ export async function createHttpApp<TRouter extends AnyRouter>(
   const app = Fastify({
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
+    ...SERVER_TIMEOUTS,
   });
   await app.register(cookie);
   if (options.webOrigin) {
@@ -103,11 +105,13 @@ export async function createHttpApp<TRouter extends AnyRouter>(
   }
   defaultJsonContentType(app);
   refuseHeadOnTrpc(app);
+  limitTrpcRequests(app, { bodyLimitBytes: BODY_LIMIT_BYTES });
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     trpcOptions: {
       router: options.router,
       createContext: options.createContext,
+      maxBatchSize: TRPC_MAX_BATCH_SIZE,
       onError({ error, path }: { error: { code: string; cause?: unknown }; path?: string }) {
         if (error.code === 'INTERNAL_SERVER_ERROR')
           logger.error({ err: error.cause ?? error, path }, 'trpc: internal error');

@@ -15,3 +15,4 @@ export {
   registerMetricsRoute,
 } from './http-app.ts';
 export { closeOnSignals } from './lifecycle.ts';
+export { limitTrpcRequests, SERVER_TIMEOUTS, TRPC_MAX_BATCH_SIZE } from './request-limits.ts';

@@ -9,6 +9,7 @@ import {
   REFRESH_BODIES,
 } from './cases/hostile-bodies.ts';
 import { type Account, type Device, signUp } from './harness/accounts.ts';
+import { answerBeforeBody } from './harness/body-first-answer.ts';
 import { expectRefused, LEAK, show } from './harness/expect-refused.ts';
 import { expectAccepted, protectedCalls } from './harness/fleet-calls.ts';
 import { bearer, mutate, send } from './harness/http.ts';
@@ -181,5 +182,97 @@ describe('after every hostile body', () => {
       password: 'wrong password',
     });
     expectRefused(wrong, 'login', { status: 401 });
+  });
+});
+
+describe('every body is bounded before it is read, whatever its content type', () => {
+  /** A public procedure, a protected one and an internal one, on each of the three apps. */
+  const targets = () =>
+    [
+      ['auth.login', stack.auth.url],
+      ['auth.register', stack.auth.url],
+      ['notes.create', stack.notes.url],
+      ['activity.record', stack.activity.url],
+    ] as const;
+  const MULTIPART = 'multipart/form-data; boundary=b';
+
+  it('a 64 MiB multipart POST is answered 413 from its headers alone, before a byte of it is read', async () => {
+    for (const [path, url] of targets()) {
+      const before = await snapshot(stack);
+      const answer = await answerBeforeBody(`${url}/trpc/${path}`, {
+        headers: {
+          'content-type': MULTIPART,
+          'content-length': String(64 * 1024 * 1024),
+          ...bearer(victim.accessToken),
+        },
+        holdBody: true,
+      });
+      expectRefused(answer, path, { status: 413 });
+      expect(await snapshot(stack)).toEqual(before);
+    }
+  });
+
+  it('a multipart POST of unknown length (chunked) is answered 415 from its headers alone', async () => {
+    for (const [path, url] of targets()) {
+      const before = await snapshot(stack);
+      const answer = await answerBeforeBody(`${url}/trpc/${path}`, {
+        headers: { 'content-type': MULTIPART, 'transfer-encoding': 'chunked', ...bearer(victim.accessToken) },
+        holdBody: true,
+      });
+      expectRefused(answer, path, { status: 415 });
+      expect(await snapshot(stack)).toEqual(before);
+    }
+  });
+
+  it('a JSON POST of unknown length that runs past the limit is cut off long before its end', async () => {
+    for (const [path, url] of targets()) {
+      const answer = await answerBeforeBody(`${url}/trpc/${path}`, {
+        headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      });
+      // Answered 413, or the connection closed under the rest of the body (the 413 then never reaches us).
+      if (!answer.cutOff) expectRefused(answer, path, { status: 413 });
+      // Socket buffers hold a few MiB at most: the server stopped reading long before 64 MiB.
+      expect(answer.bytesSent, path).toBeLessThan(16 * 1024 * 1024);
+    }
+  });
+
+  it('a text/plain body over the limit is answered 413 from its headers alone', async () => {
+    for (const [path, url] of targets()) {
+      const answer = await answerBeforeBody(`${url}/trpc/${path}`, {
+        headers: { 'content-type': 'text/plain', 'content-length': String(1024 * 1024) },
+        holdBody: true,
+      });
+      expectRefused(answer, path, { status: 413 });
+    }
+  });
+});
+
+describe('a batched request calls at most 10 procedures', () => {
+  // Fastify already refuses a path parameter over 100 characters (414), which caps batches of long
+  // procedure names below 10; the cap of 10 is what bounds batches of short ones.
+  it.each([
+    ['auth', 'auth.me'],
+    ['notes', 'notes.list'],
+    ['activity', 'activity.list'],
+  ] as const)(
+    '%s: a batch of 11 is refused with a 4xx and runs nothing; a batch that fits runs',
+    async (service, path) => {
+      const url = stack[service].url;
+      const batch = (n: number) =>
+        send(`${url}/trpc/${Array(n).fill(path).join(',')}?batch=1`, { headers: bearer(victim.accessToken) });
+      expectRefused(await batch(11), `${path} ×11`, { status: [400, 414] });
+      const fits = Math.min(10, Math.floor(101 / (path.length + 1)));
+      const ran = await batch(fits);
+      expect(ran.status, show(`${path} ×${fits}`, ran)).toBe(200);
+      expect(ran.body).toHaveLength(fits);
+    },
+  );
+
+  it('a batch of 11 calls of a short name is refused by the cap (400), not run', async () => {
+    const refused = await send(`${stack.auth.url}/trpc/${Array(11).fill('auth.me').join(',')}?batch=1`, {
+      headers: bearer(victim.accessToken),
+    });
+    expectRefused(refused, 'auth.me ×11', { status: 400 });
+    expect(refused.text).toContain('Batch call exceeds maximum size');
   });
 });

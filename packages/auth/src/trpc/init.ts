@@ -78,6 +78,9 @@ export function createAuthTRPC<TContext extends AuthContext>(options: AuthTRPCOp
     .meta<AuthMeta>()
     .create({
       isDev: false,
+      // A comment line on every open SSE stream that has been quiet this long: the connection never
+      // sits idle long enough for the server's connection timeout, a proxy, or a NAT to drop it.
+      sse: { ping: { enabled: true, intervalMs: 30_000 } },
       errorFormatter({ shape, error }) {
         const { stack: _stack, ...data } = shape.data as typeof shape.data & { stack?: string };
         const reason = isAuthError(error.cause) ? error.cause.code : undefined;
