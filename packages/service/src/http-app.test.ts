@@ -5,7 +5,7 @@ import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createHttpApp } from './http-app.ts';
-import { TRPC_MAX_BATCH_SIZE } from './request-limits.ts';
+import { SERVER_TIMEOUTS, TRPC_MAX_BATCH_SIZE } from './request-limits.ts';
 
 // The services' own tRPC setup: its error formatter is what keeps stacks out of responses.
 const { router: makeRouter, publicProcedure } = createAuthTRPC<AuthContext>();
@@ -163,4 +163,28 @@ describe('limitTrpcRequests', () => {
     expect((await batch(TRPC_MAX_BATCH_SIZE)).status).toBe(200);
     expect((await batch(TRPC_MAX_BATCH_SIZE + 1)).status).toBe(400);
   });
+});
+
+describe('server timeouts', () => {
+  it('closes a connection whose body trickles in slower than requestTimeout allows', async () => {
+    const url = new URL(`${await start({ feed: true })}/trpc/echo`);
+    const { createConnection } = await import('node:net');
+    const socket = createConnection({ host: url.hostname, port: Number(url.port) });
+    const started = Date.now();
+    const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(Date.now() - started)));
+    socket.on('error', () => {});
+    socket.write(
+      `POST ${url.pathname} HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{`,
+    );
+    // One byte a second: never finishes the 1000-byte body.
+    const drip = setInterval(() => socket.write(' '), 1000);
+    try {
+      const after = await closed;
+      expect(after).toBeGreaterThanOrEqual(SERVER_TIMEOUTS.requestTimeout - 1000);
+      expect(after).toBeLessThan(SERVER_TIMEOUTS.requestTimeout + 5000);
+    } finally {
+      clearInterval(drip);
+      socket.destroy();
+    }
+  }, 30_000);
 });

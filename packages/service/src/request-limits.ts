@@ -2,14 +2,19 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 
 /**
  * Server timeouts for every app. `requestTimeout` bounds how long a client may take to send a whole
- * request (headers and body): a slow-body client holds a socket for at most that long.
- * `connectionTimeout` closes a socket on which nothing moved for that long; live SSE streams stay
- * under it because tRPC pings them (`createAuthTRPC`'s `sse.ping`).
+ * request (headers and body): a slow-body client holds a socket for at most that long, plus Node's
+ * check interval, set to a second (its default of 30 s would triple the hold). Node enforces it only
+ * while `headersTimeout` (default 60 s) is no longer than it, so that is set too. `connectionTimeout`
+ * closes a socket on which nothing moved for that long; live SSE streams stay under it because tRPC
+ * pings them (`createAuthTRPC`'s `sse.ping`).
  */
 export const SERVER_TIMEOUTS = {
   requestTimeout: 15_000,
   connectionTimeout: 120_000,
-} as const satisfies Pick<FastifyServerOptions, 'requestTimeout' | 'connectionTimeout'>;
+  http: { headersTimeout: 10_000, connectionsCheckingInterval: 1000 },
+} as const satisfies Pick<FastifyServerOptions, 'requestTimeout' | 'connectionTimeout'> & {
+  http: { headersTimeout: number; connectionsCheckingInterval: number };
+};
 
 /**
  * Most procedures one batched tRPC request may call: a batch of N runs N procedures for the price of
