@@ -1,4 +1,8 @@
+import { and, count, eq, isNull } from '@revoke/db';
+import { refreshTokens } from '@revoke/db/auth';
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashRefreshToken } from './sessions/refresh-token.ts';
 import { newCredentials, signUpAndLogIn, startTestAuthApp, type TestAuthApp } from './testing/test-app.ts';
 
 let app: TestAuthApp;
@@ -9,6 +13,16 @@ beforeAll(async () => {
 afterAll(() => Promise.all([app.close(), strict.close()]));
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** The never-rotated refresh tokens of the session an access token belongs to. */
+async function liveRefreshTokens(target: TestAuthApp, accessToken: string): Promise<number> {
+  const sessionId = String(decodeJwt(accessToken).sid);
+  const [row] = await target.db.db
+    .select({ n: count() })
+    .from(refreshTokens)
+    .where(and(eq(refreshTokens.sessionId, sessionId), isNull(refreshTokens.rotatedAt)));
+  return row?.n ?? 0;
+}
 
 async function loginAgain(
   target: TestAuthApp,
@@ -46,15 +60,49 @@ describe('refresh tokens', () => {
     expect((await strict.mutate('auth.refresh', { refreshToken: pair.refreshToken })).status).toBe(401);
   });
 
-  it('two tabs refreshing with the same token at once both succeed within the grace window', async () => {
+  it('two tabs refreshing with the same token at once both succeed within the grace window, with one successor', async () => {
     const first = await signUpAndLogIn(app);
     const [a, b] = await Promise.all([
       app.mutate('auth.refresh', { refreshToken: first.refreshToken }),
       app.mutate('auth.refresh', { refreshToken: first.refreshToken }),
     ]);
     expect([a.status, b.status]).toEqual([200, 200]);
+    expect(a.body.result.data.refreshToken).toBe(b.body.result.data.refreshToken);
+    expect(await liveRefreshTokens(app, first.accessToken)).toBe(1);
     expect((await app.query('auth.me', bearer(a.body.result.data.accessToken))).status).toBe(200);
     expect((await app.query('auth.me', bearer(b.body.result.data.accessToken))).status).toBe(200);
+  });
+
+  it('the grace window mints no siblings: a rotated token redeemed again gets the same successor each time', async () => {
+    const first = await signUpAndLogIn(app);
+    const successor = (await app.mutate('auth.refresh', { refreshToken: first.refreshToken })).body.result
+      .data.refreshToken as string;
+    for (let i = 0; i < 5; i++) {
+      const again = await app.mutate('auth.refresh', { refreshToken: first.refreshToken });
+      expect(again.status).toBe(200);
+      expect(again.body.result.data.refreshToken).toBe(successor);
+      expect((await app.query('auth.me', bearer(again.body.result.data.accessToken))).status).toBe(200);
+    }
+    expect(await liveRefreshTokens(app, first.accessToken)).toBe(1);
+    // The one successor is still single use: it rotates once more.
+    const next = await app.mutate('auth.refresh', { refreshToken: successor });
+    expect(next.status).toBe(200);
+    expect(next.body.result.data.refreshToken).not.toBe(successor);
+  });
+
+  it('a token rotated by code older than the seal is refused within the window (TOKEN_REVOKED), the session lives on', async () => {
+    const first = await signUpAndLogIn(app);
+    const pair = (await app.mutate('auth.refresh', { refreshToken: first.refreshToken })).body.result.data;
+    await app.db.db
+      .update(refreshTokens)
+      .set({ successorSealed: null })
+      .where(eq(refreshTokens.tokenHash, hashRefreshToken(first.refreshToken)));
+    const again = await app.mutate('auth.refresh', { refreshToken: first.refreshToken });
+    expect(again.status).toBe(401);
+    expect(again.body.error.data.reason).toBe('TOKEN_REVOKED');
+    expect(await liveRefreshTokens(app, first.accessToken)).toBe(1);
+    expect((await app.query('auth.me', bearer(pair.accessToken))).status).toBe(200);
+    expect((await app.mutate('auth.refresh', { refreshToken: pair.refreshToken })).status).toBe(200);
   });
 
   it.each([
