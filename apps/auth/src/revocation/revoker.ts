@@ -112,8 +112,13 @@ export function createRevoker(options: RevokerOptions) {
 
     /**
      * Log out everywhere: every token of the user issued before now (`sub` not-before) and every
-     * session. The not-before is the next whole second, so a token issued earlier in this second
-     * is revoked too; new tokens are issued with `iat` no earlier than it.
+     * session, each also by its `sid`. The not-before is the next whole second, so a token issued
+     * earlier in this second is revoked too; new tokens are issued with `iat` no earlier than it.
+     *
+     * The `sid` revocations close a race the not-before alone leaves open: a refresh that passed its
+     * session check just before this commits (it holds the session row until then) may sign its token
+     * after it, reading the new not-before and stamping `iat` at or past it. Its `sid` is revoked here,
+     * so that token is refused all the same. (A login that commits after this is a new sign-in.)
      */
     async revokeUser(input: {
       userId: string;
@@ -126,6 +131,7 @@ export function createRevoker(options: RevokerOptions) {
           .update(users)
           .set({ notBefore: sql`greatest(${users.notBefore}, ${notBefore.toISOString()}::timestamptz)` })
           .where(eq(users.id, input.userId));
+        const ids = await endSessions(tx, eq(sessions.userId, input.userId), input.reason);
         await recordRevocations(tx, [
           {
             kind: 'sub',
@@ -135,8 +141,14 @@ export function createRevoker(options: RevokerOptions) {
             reason: input.reason,
             actor: input.actor,
           },
+          ...ids.map((id) => ({
+            kind: 'sid' as const,
+            subject: id,
+            expiresAt: sessionRevocationExpiry(),
+            reason: input.reason,
+            actor: input.actor,
+          })),
         ]);
-        const ids = await endSessions(tx, eq(sessions.userId, input.userId), input.reason);
         await tx.insert(auditLog).values({
           actor: input.actor,
           action: 'revoke_user',
@@ -146,6 +158,7 @@ export function createRevoker(options: RevokerOptions) {
         return ids.length;
       });
       options.onRevoked?.('sub');
+      for (let i = 0; i < ended; i++) options.onRevoked?.('sid');
       return { sessions: ended, published: await publish() };
     },
   };
