@@ -127,7 +127,14 @@ export async function buildDeps(
     clockToleranceSec: env.CLOCK_TOLERANCE_SEC,
   });
   const relay = new RevocationRelay({ db, writer, logger, onDelivered: metrics.relayed });
-  const guardian = new RedisGuardian({ db, redis, writer, logger, onReseed: metrics.reseeded });
+  const guardian = new RedisGuardian({
+    db,
+    redis,
+    writer,
+    logger,
+    clockToleranceSec: env.CLOCK_TOLERANCE_SEC,
+    onReseed: metrics.reseeded,
+  });
   const feed = new RevocationFeed({
     redisUrl: target.url,
     redisCluster: target.cluster,

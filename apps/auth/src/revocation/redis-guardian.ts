@@ -43,6 +43,11 @@ export interface RedisGuardianOptions {
   redis: RedisClient;
   writer: RevocationWriter;
   logger: Logger;
+  /**
+   * The verifiers' clock tolerance (default 5 s): they accept a token this long past its `exp`, so a
+   * revocation must be re-seeded until its expiry plus this, as the writer keeps it in Redis.
+   */
+  clockToleranceSec?: number;
   /** How often Redis is checked for data loss (default 1000 ms). */
   intervalMs?: number;
   onReseed?: (entries: number) => void;
@@ -132,7 +137,12 @@ export class RedisGuardian {
   async reseed(): Promise<number> {
     const { db, writer, logger } = this.#options;
     const started = Date.now();
-    const rows = await db.select().from(revocations).where(gt(revocations.expiresAt, sql`now()`));
+    // Still live for a verifier: up to the clock tolerance past expiry (the writer drops what is not).
+    const tolerance = this.#options.clockToleranceSec ?? 5;
+    const rows = await db
+      .select()
+      .from(revocations)
+      .where(gt(revocations.expiresAt, sql`now() - make_interval(secs => ${tolerance})`));
     const count = await writer.seed(rows.map(entryOf));
     const epoch = await writer.setEpoch();
     this.#reseeds++;
