@@ -133,6 +133,7 @@ export async function buildDeps(
     writer,
     logger,
     clockToleranceSec: env.CLOCK_TOLERANCE_SEC,
+    policy: { clockToleranceSec: env.CLOCK_TOLERANCE_SEC, maxTokenLifetimeSec: env.ACCESS_TOKEN_TTL_SEC },
     onReseed: metrics.reseeded,
   });
   const feed = new RevocationFeed({

@@ -25,6 +25,13 @@ export {
 } from './revocation/entry.ts';
 export { type FeedStatus, RevocationFeed, type RevocationFeedOptions } from './revocation/feed.ts';
 export {
+  type IssuerPolicy,
+  IssuerPolicyError,
+  readIssuerPolicy,
+  resolveVerifierPolicy,
+  writeIssuerPolicy,
+} from './revocation/issuer-policy.ts';
+export {
   DEFAULT_CLUSTER_SHARDS,
   DEFAULT_PREFIX,
   type RevocationKeys,

@@ -1,13 +1,18 @@
 import {
   type AuthGuard,
   createAuthGuard,
+  createRedisClient,
   createTokenVerifier,
+  type IssuerPolicy,
   type KeySource,
   type Logger,
   type RedisClusterConfig,
   RevocationFeed,
+  readIssuerPolicy,
   redisTargetOf,
   remoteKeys,
+  resolveVerifierPolicy,
+  revocationKeys,
   type TokenVerifier,
 } from '@revoke/auth';
 import { type AuthMetrics, createAuthMetrics } from '@revoke/auth/metrics';
@@ -71,15 +76,23 @@ export interface AuthStackEnv {
   REVOCATION_PREFIX: string;
   AUTH_URL: string;
   TOKEN_AUDIENCE: string;
-  CLOCK_TOLERANCE_SEC: number;
+  /** Unset: the auth app's. Set larger than the auth app's: the service refuses to start. */
+  CLOCK_TOLERANCE_SEC?: number | undefined;
   REVOCATION_STALE_AFTER_MS: number;
-  MAX_TOKEN_LIFETIME_SEC: number;
+  /** Unset: the auth app's access-token lifetime. Set larger: the service refuses to start. */
+  MAX_TOKEN_LIFETIME_SEC?: number | undefined;
 }
 
 /**
- * {@link createAuthStack} from a service's validated env, then starts its revocation feed. With
- * `waitForFeed` (the default) it resolves only once the first snapshot loaded (retrying until Redis
- * answers with an epoch); tests pass false to watch `/readyz` answer 503 until then.
+ * {@link createAuthStack} from a service's validated env, then starts its revocation feed.
+ *
+ * First it reads the auth app's token policy from Redis (waiting until the auth app has written it):
+ * the clock tolerance and token lifetime that every revocation is kept for. Settings the service left
+ * unset take those values; one set larger throws `IssuerPolicyError` (the service refuses to start),
+ * since it would accept a revoked token after its revocation expired everywhere.
+ *
+ * With `waitForFeed` (the default) it resolves only once the first snapshot loaded (retrying until
+ * Redis answers with an epoch); tests pass false to watch `/readyz` answer 503 until then.
  */
 export async function startAuthStack(
   service: string,
@@ -88,15 +101,25 @@ export async function startAuthStack(
 ): Promise<AuthStack> {
   const { logger } = options;
   const target = redisTargetOf(env);
+  const issuer = await awaitIssuerPolicy(service, env, logger);
+  const policy = resolveVerifierPolicy(
+    { clockToleranceSec: env.CLOCK_TOLERANCE_SEC, maxTokenLifetimeSec: env.MAX_TOKEN_LIFETIME_SEC },
+    issuer,
+  );
+  if (policy.maxTokenLifetimeSec < issuer.maxTokenLifetimeSec)
+    logger.warn(
+      { ...policy, issuer },
+      `${service}: MAX_TOKEN_LIFETIME_SEC is below the auth app's token lifetime: its tokens will be refused here`,
+    );
   const auth = createAuthStack({
     redisUrl: target.url,
     redisCluster: target.cluster,
     prefix: env.REVOCATION_PREFIX,
     authUrl: env.AUTH_URL,
     audience: env.TOKEN_AUDIENCE,
-    clockToleranceSec: env.CLOCK_TOLERANCE_SEC,
+    clockToleranceSec: policy.clockToleranceSec,
     staleAfterMs: env.REVOCATION_STALE_AFTER_MS,
-    maxLifetimeSec: env.MAX_TOKEN_LIFETIME_SEC,
+    maxLifetimeSec: policy.maxTokenLifetimeSec,
     logger,
     ...(options.keys ? { keys: options.keys } : {}),
   });
@@ -107,4 +130,36 @@ export async function startAuthStack(
     await firstSnapshot;
   }
   return auth;
+}
+
+/** Reads the auth app's token policy, retrying every half second until Redis holds one. */
+async function awaitIssuerPolicy(service: string, env: AuthStackEnv, logger: Logger): Promise<IssuerPolicy> {
+  const target = redisTargetOf(env);
+  const keys = revocationKeys(env.REVOCATION_PREFIX, {
+    shards: target.cluster ? (env.REVOCATION_SHARDS ?? undefined) : undefined,
+  });
+  const redis = createRedisClient({
+    ...target,
+    redisOptions: { maxRetriesPerRequest: 1, connectionName: `${service}-policy` },
+  });
+  redis.on('error', () => {});
+  let told = false;
+  try {
+    for (;;) {
+      const policy = await readIssuerPolicy(redis, keys).catch((error: Error) => {
+        if (error.name === 'IssuerPolicyError') throw error;
+        return null;
+      });
+      if (policy) return policy;
+      if (!told)
+        logger.info(
+          {},
+          `${service}: waiting for the auth app's token policy in Redis (is the auth app running?)`,
+        );
+      told = true;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  } finally {
+    redis.disconnect();
+  }
 }

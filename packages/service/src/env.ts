@@ -32,11 +32,15 @@ export const serviceEnvShape = {
   REVOCATION_PREFIX: z.string().default('revoke:'),
   /** `aud` that tokens must carry. */
   TOKEN_AUDIENCE: z.string().min(1).default('revoke'),
-  CLOCK_TOLERANCE_SEC: z.coerce.number().int().min(1).max(60).default(5),
+  /**
+   * Clock skew allowed on token times. Unset: the auth app's (read from Redis at start); set larger
+   * than the auth app's, the service refuses to start (it would outlive the revocations).
+   */
+  CLOCK_TOLERANCE_SEC: z.coerce.number().int().min(1).max(60).optional(),
   /** S: past this staleness the revocation cache's silence is not trusted (DESIGN §4). */
   REVOCATION_STALE_AFTER_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
-  /** Longest access-token lifetime accepted (`exp - iat`). */
-  MAX_TOKEN_LIFETIME_SEC: z.coerce.number().int().min(30).max(86_400).default(3600),
+  /** Longest access-token lifetime accepted (`exp - iat`). Unset: the auth app's; larger: refused at start. */
+  MAX_TOKEN_LIFETIME_SEC: z.coerce.number().int().min(30).max(86_400).optional(),
   /** Origin of the web client: the only one CORS lets call the services with credentials. */
   WEB_ORIGIN: z.url().default('http://127.0.0.1:5173'),
   /** Set: `/metrics` requires `Authorization: Bearer <it>` (Prometheus `authorization` config). Unset: open. */

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createRevocationWriter, localKeys, type RevocationWriter } from '@revoke/auth';
-import { createTestSigner, type TestSigner, testPrefix } from '@revoke/auth/testing';
+import { createTestSigner, TEST_ISSUER_POLICY, type TestSigner, testPrefix } from '@revoke/auth/testing';
 import { createTestDb, type TestDb } from '@revoke/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
@@ -59,6 +59,8 @@ export async function startTestActivity(options: StartTestActivityOptions = {}):
   const prefix = testPrefix('activity');
   const redis = new Redis(redisUrl);
   const writer = createRevocationWriter({ redis, prefix });
+  // What the auth app writes at start: services take their clock tolerance and token lifetime from it.
+  await writer.setPolicy(TEST_ISSUER_POLICY);
   if (options.setEpoch ?? true) await writer.setEpoch();
   const db = await createTestDb('activity');
   const env = envSchema.parse({

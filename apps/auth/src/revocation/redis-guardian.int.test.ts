@@ -1,4 +1,4 @@
-import { revocationKeys } from '@revoke/auth';
+import { readIssuerPolicy, revocationKeys } from '@revoke/auth';
 import { revocations } from '@revoke/db/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestAuthApp, type TestAuthApp } from '../testing/test-app.ts';
@@ -27,5 +27,18 @@ describe('re-seeding Redis from Postgres', () => {
     expect(await app.deps.redis.exists(keys.entry('jti', old.subject))).toBe(0);
     const expireAt = Number(await app.deps.redis.call('EXPIRETIME', keys.entry('jti', recent.subject)));
     expect(expireAt).toBe(Math.ceil(recent.expiresAt.getTime() / 1000) + 5);
+  });
+});
+
+describe('the token policy services check at start', () => {
+  it('is written at start and again after a re-seed: this app’s clock tolerance and token lifetime', async () => {
+    const keys = revocationKeys(app.deps.env.REVOCATION_PREFIX);
+    const expected = { clockToleranceSec: 5, maxTokenLifetimeSec: app.deps.env.ACCESS_TOKEN_TTL_SEC };
+    expect(await readIssuerPolicy(app.deps.redis, keys)).toEqual(expected);
+    // Redis lost its data: the re-seed writes the policy back before the epoch.
+    await app.deps.redis.del(keys.policy, keys.epoch);
+    await app.deps.guardian.check();
+    expect(await readIssuerPolicy(app.deps.redis, keys)).toEqual(expected);
+    expect(await app.deps.redis.exists(keys.epoch)).toBe(1);
   });
 });

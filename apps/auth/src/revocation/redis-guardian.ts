@@ -1,4 +1,10 @@
-import { isCluster, type Logger, type RedisClient, type RevocationWriter } from '@revoke/auth';
+import {
+  type IssuerPolicy,
+  isCluster,
+  type Logger,
+  type RedisClient,
+  type RevocationWriter,
+} from '@revoke/auth';
 import { gt, sql } from '@revoke/db';
 import { type AuthDb, revocations } from '@revoke/db/auth';
 import { entryOf } from './record-revocations.ts';
@@ -48,6 +54,11 @@ export interface RedisGuardianOptions {
    * revocation must be re-seeded until its expiry plus this, as the writer keeps it in Redis.
    */
   clockToleranceSec?: number;
+  /**
+   * Written to Redis at start and after every re-seed: what revocations are kept for (this app's
+   * clock tolerance and token lifetime). Services refuse to start configured to accept more.
+   */
+  policy?: IssuerPolicy;
   /** How often Redis is checked for data loss (default 1000 ms). */
   intervalMs?: number;
   onReseed?: (entries: number) => void;
@@ -75,8 +86,9 @@ export class RedisGuardian {
     this.#options = options;
   }
 
-  /** Checks once now (re-seeding if needed), then keeps checking on a timer. */
+  /** Writes the policy, checks once now (re-seeding if needed), then keeps checking on a timer. */
   async start(): Promise<void> {
+    if (this.#options.policy) await this.#options.writer.setPolicy(this.#options.policy);
     await this.check();
     this.#timer ??= setInterval(() => void this.check().catch(() => {}), this.#options.intervalMs ?? 1000);
     this.#timer.unref();
@@ -144,6 +156,8 @@ export class RedisGuardian {
       .from(revocations)
       .where(gt(revocations.expiresAt, sql`now() - make_interval(secs => ${tolerance})`));
     const count = await writer.seed(rows.map(entryOf));
+    // Before the epoch: a service that sees the epoch can also read what the data is kept for.
+    if (this.#options.policy) await writer.setPolicy(this.#options.policy);
     const epoch = await writer.setEpoch();
     this.#reseeds++;
     this.#options.onReseed?.(count);

@@ -1,5 +1,5 @@
 import { createRevocationWriter, type RevocationWriter } from '@revoke/auth';
-import { testPrefix } from '@revoke/auth/testing';
+import { TEST_ISSUER_POLICY, testPrefix } from '@revoke/auth/testing';
 import { Redis } from 'ioredis';
 
 /** A private Redis namespace of revocations, written as the auth app's relay would. */
@@ -30,6 +30,8 @@ export async function createTestRevocations(
   const prefix = testPrefix(options.label ?? 'notes');
   const redis = new Redis(redisUrl);
   const writer = createRevocationWriter({ redis, prefix });
+  // What the auth app writes at start: services take their clock tolerance and token lifetime from it.
+  await writer.setPolicy(TEST_ISSUER_POLICY);
   if (options.setEpoch ?? true) await writer.setEpoch();
   return {
     redisUrl,

@@ -40,6 +40,11 @@ export interface RevocationKeys extends ShardKeys {
   /** True when the names are hash-tagged for a Redis Cluster. */
   readonly cluster: boolean;
   /**
+   * The auth app's token policy (clock tolerance, longest token lifetime) that every revocation is
+   * kept for: services must not accept more (see `issuer-policy.ts`). One key, on shard 0.
+   */
+  readonly policy: string;
+  /**
    * Ends every epoch the writer sets: `~s<shards>` in a cluster, so that a feed configured with another
    * number of shards (which would read the wrong shards and miss revocations) sees an epoch that is not
    * its own and refuses to trust Redis. Empty on a single Redis.
@@ -77,6 +82,7 @@ export function revocationKeys(
       shards: [only],
       shardOf: () => 0,
       cluster: false,
+      policy: `${prefix}policy`,
       epochSuffix: '',
     };
   }
@@ -96,6 +102,7 @@ export function revocationKeys(
     shards: all,
     shardOf,
     cluster: true,
+    policy: `${tagged(0)}policy`,
     epochSuffix: `~s${shards}`,
   };
 }

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testPrefix } from '../testing/redis-server.ts';
+import { IssuerPolicyError, readIssuerPolicy, writeIssuerPolicy } from './issuer-policy.ts';
 import { revocationKeys } from './keys.ts';
 import { createRevocationWriter } from './writer.ts';
 
@@ -114,5 +115,22 @@ describe('revocation writer', () => {
     expect(JSON.parse(received[0]!)).toMatchObject({ type: 'resync', epoch });
     await listener.unsubscribe(keys.channel);
     await cleanup(prefix);
+  });
+});
+
+describe('issuer policy', () => {
+  it('round-trips through Redis, is null when absent, and refuses a value it cannot read', async () => {
+    const prefix = testPrefix('policy');
+    const keys = revocationKeys(prefix);
+    try {
+      expect(await readIssuerPolicy(redis, keys)).toBeNull();
+      await writeIssuerPolicy(redis, keys, { clockToleranceSec: 5, maxTokenLifetimeSec: 900 });
+      expect(await readIssuerPolicy(redis, keys)).toEqual({ clockToleranceSec: 5, maxTokenLifetimeSec: 900 });
+      expect(await redis.ttl(keys.policy)).toBe(-1);
+      await redis.set(keys.policy, JSON.stringify({ v: 2, clockToleranceSec: 5 }));
+      await expect(readIssuerPolicy(redis, keys)).rejects.toThrow(IssuerPolicyError);
+    } finally {
+      await cleanup(prefix);
+    }
   });
 });

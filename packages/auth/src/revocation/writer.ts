@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ChainableCommander } from 'ioredis';
 import { isCluster, type RedisClient } from './connection.ts';
 import { indexMember, type RevocationEntry, type RevocationEvent, revocationEntrySchema } from './entry.ts';
+import { type IssuerPolicy, writeIssuerPolicy } from './issuer-policy.ts';
 import { DEFAULT_CLUSTER_SHARDS, DEFAULT_PREFIX, revocationKeys } from './keys.ts';
 import { combinedEpoch, foreignEpoch } from './snapshot.ts';
 
@@ -80,6 +81,8 @@ export interface RevocationWriter {
   readEpoch(): Promise<string | null>;
   /** Mark Redis as holding every live revocation and tell feeds to resynchronise. Returns the new epoch. */
   setEpoch(): Promise<string>;
+  /** Records what revocations are kept for, which services check at start (see `issuer-policy.ts`). */
+  setPolicy(policy: IssuerPolicy): Promise<void>;
 }
 
 /** A {@link RevocationWriter} over one Redis command connection. */
@@ -188,6 +191,8 @@ export function createRevocationWriter(options: RevocationWriterOptions): Revoca
       // Set for another number of shards: as good as none here (the guardian then re-seeds).
       return foreignEpoch(epochs, keys) === undefined ? combinedEpoch(epochs) : null;
     },
+
+    setPolicy: (policy) => writeIssuerPolicy(redis, keys, policy),
 
     async setEpoch() {
       const epoch = randomBytes(12).toString('base64url') + keys.epochSuffix;
