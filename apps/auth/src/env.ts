@@ -68,6 +68,14 @@ export const envSchema = z
     /** Login attempts allowed per IP within the window. */
     LOGIN_MAX_PER_IP: seconds(1, 1_000_000, 100),
     LOGIN_WINDOW_SEC: seconds(1, 86_400, 900),
+    /**
+     * Open `auth.sessionEvents` streams per session, then 429. Every tab of a browser shares its session
+     * and holds one stream (two for a moment while it refreshes), so this sits far above any tab count.
+     * Counted per auth process (see `sessions/stream-slots.ts`).
+     */
+    SESSION_EVENTS_MAX_PER_SESSION: seconds(1, 1000, 32),
+    /** Open `auth.sessionEvents` streams per user over all their sessions (devices), then 429; per process. */
+    SESSION_EVENTS_MAX_PER_USER: seconds(1, 10_000, 100),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .transform((env) => {

@@ -5,6 +5,7 @@ import {
   sessionRevocationHubOf,
   signOutReason,
 } from '../sessions/session-revocations.ts';
+import { sessionStreamsOf } from '../sessions/session-streams.ts';
 import { watchSession } from '../sessions/watch-session.ts';
 import { protectedProcedure } from '../trpc.ts';
 
@@ -22,20 +23,39 @@ export type SessionEvent =
  * revoked — logout in another tab, "revoke device", "log out everywhere", refresh-token reuse — so it
  * can sign out at once instead of at its next request. Authenticated like any protected procedure
  * (a revoked token cannot even subscribe), by the access-token cookie in browsers.
+ *
+ * Each open stream holds a slot of its session and of its user (`SESSION_EVENTS_MAX_PER_*`, counted per
+ * auth process): past either, the stream is refused with TOO_MANY_REQUESTS before any watch is armed.
  */
 export const sessionEvents = protectedProcedure.subscription(async function* ({
   ctx,
   signal,
 }): AsyncGenerator<SessionEvent, void> {
   const { feed } = ctx.deps;
-  const watch = watchSession({
-    hub: sessionRevocationHubOf(ctx.deps),
-    claims: ctx.user,
-    checkDirect: (claims) => feed.checkDirect(claims),
-    isRevokedLocally: (claims) => feed.cache.isRevoked(claims),
-    signal: signal ?? new AbortController().signal,
-  });
+  const { slots, checkRevoked } = sessionStreamsOf(ctx.deps);
+  // Taken here, inside the generator, so that the `finally` below gives it back however the stream ends
+  // (a slot taken before the first iteration would leak if the client left before it began).
+  const slot = slots.acquire(ctx.user);
+  if ('refused' in slot) {
+    const limit =
+      slot.refused === 'session'
+        ? ctx.deps.env.SESSION_EVENTS_MAX_PER_SESSION
+        : ctx.deps.env.SESSION_EVENTS_MAX_PER_USER;
+    throw new TRPCError({
+      code: 'TOO_MANY_REQUESTS',
+      message: `Too many open sign-out streams for this ${slot.refused} (at most ${limit}); close one first`,
+    });
+  }
+  let watch: ReturnType<typeof watchSession> | undefined;
   try {
+    watch = watchSession({
+      hub: sessionRevocationHubOf(ctx.deps),
+      claims: ctx.user,
+      // Batched with every other watcher's: a reconnect or a burst of new streams is one Redis read.
+      checkDirect: checkRevoked,
+      isRevokedLocally: (claims) => feed.cache.isRevoked(claims),
+      signal: signal ?? new AbortController().signal,
+    });
     const early = await Promise.race([watch.armed.then(() => undefined), watch.outcome]);
     if (!early) {
       yield {
@@ -61,6 +81,7 @@ export const sessionEvents = protectedProcedure.subscription(async function* ({
         throw toTRPCError(outcome.error);
     }
   } finally {
-    watch.stop();
+    watch?.stop();
+    slot.release();
   }
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSse, type SseStream } from '../testing/sse-stream.ts';
 import {
   eventually,
   newCredentials,
@@ -9,6 +10,7 @@ import {
 import { createAccessTokenIssuer } from '../tokens/access-tokens.ts';
 import { sessionRevocationHubOf } from './session-revocations.ts';
 import { startSession } from './session-store.ts';
+import { sessionStreamsOf } from './session-streams.ts';
 
 const WEB_ORIGIN = 'http://127.0.0.1:5173';
 
@@ -41,8 +43,8 @@ async function lastWord(stream: SseStream) {
 }
 
 /** A second device of the same user. */
-async function secondDevice(credentials: { email: string; password: string }) {
-  const login = await app.mutate('auth.login', credentials);
+async function secondDevice(credentials: { email: string; password: string }, on: TestAuthApp = app) {
+  const login = await on.mutate('auth.login', credentials);
   return login.body.result.data as { accessToken: string; refreshToken: string };
 }
 
@@ -185,91 +187,122 @@ describe('auth.sessionEvents (SSE)', () => {
   });
 });
 
-/** One server-sent event as tRPC sends it: `message` (data), `connected`, `serialized-error`, `return`. */
-interface SseEvent {
-  event: string;
-  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON
-  data: any;
-}
-
-/** An open SSE response read event by event (Node 20 has no EventSource). For tests. */
-interface SseStream {
-  status: number;
-  headers: Headers;
-  /** The next event; rejects after `timeoutMs` or when the stream ended. */
-  next(timeoutMs?: number): Promise<SseEvent>;
-  /** Resolves once the server ended the response. */
-  ended: Promise<void>;
-  close(): void;
-}
-
-/** GETs `url` as an event stream and parses it. */
-async function openSse(url: string, headers: Record<string, string> = {}): Promise<SseStream> {
-  const controller = new AbortController();
-  const response = await fetch(url, {
-    headers: { accept: 'text/event-stream', ...headers },
-    signal: controller.signal,
+describe('auth.sessionEvents caps (regression: 300 streams of one session were all accepted)', () => {
+  const PER_SESSION = 2;
+  const PER_USER = 3;
+  let capped: TestAuthApp;
+  beforeAll(async () => {
+    capped = await startTestAuthApp({
+      SESSION_EVENTS_MAX_PER_SESSION: String(PER_SESSION),
+      SESSION_EVENTS_MAX_PER_USER: String(PER_USER),
+    });
   });
-  const queue: SseEvent[] = [];
-  const waiters: (() => void)[] = [];
-  let finished = false;
-  const wake = () => {
-    for (const waiter of waiters.splice(0)) waiter();
-  };
-  const ended = (async () => {
-    const decoder = new TextDecoder();
-    let buffer = '';
-    try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          let event = 'message';
-          const data: string[] = [];
-          for (const line of block.split('\n')) {
-            if (line.startsWith('event:')) event = line.slice(6).trim();
-            else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
-          }
-          if (data.length === 0 && event === 'message') continue;
-          const text = data.join('\n');
-          let parsed: unknown = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {}
-          queue.push({ event, data: parsed });
-          wake();
-        }
-      }
-    } catch {
-      // Aborted by close().
-    } finally {
-      finished = true;
-      wake();
-    }
-  })();
+  afterAll(() => capped?.close());
 
-  return {
-    status: response.status,
-    headers: response.headers,
-    ended,
-    async next(timeoutMs = 5000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const event = queue.shift();
-        if (event) return event;
-        if (finished) throw new Error('the stream ended');
-        const remaining = deadline - Date.now();
-        if (remaining <= 0) throw new Error(`no event within ${timeoutMs} ms`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, remaining);
-          waiters.push(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-      }
-    },
-    close: () => controller.abort(),
-  };
-}
+  const open = (token: string) => openSse(`${capped.url}/trpc/auth.sessionEvents`, bearer(token));
+  const slots = () => sessionStreamsOf(capped.deps).slots;
+  const sessionOf = (token: string) =>
+    JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).sid;
+
+  /** Opens a stream that must be armed. */
+  async function armed(token: string): Promise<SseStream> {
+    const stream = await open(token);
+    expect((await stream.next()).event).toBe('connected');
+    expect((await stream.next()).data).toMatchObject({ type: 'watching' });
+    return stream;
+  }
+
+  /** Opens a stream that must be refused with 429 and end, without arming a watch. */
+  async function refused(token: string, limit: 'session' | 'user') {
+    const watchers = sessionRevocationHubOf(capped.deps).size;
+    const stream = await open(token);
+    const events = [];
+    for (;;) {
+      const event = await stream.next().catch(() => undefined);
+      if (!event) break;
+      events.push(event);
+    }
+    await stream.ended;
+    expect(events.map((event) => event.event)).toEqual(['connected', 'serialized-error']);
+    expect(events[1]!.data).toMatchObject({
+      message: expect.stringContaining(`for this ${limit}`),
+      data: { code: 'TOO_MANY_REQUESTS', httpStatus: 429 },
+    });
+    expect(JSON.stringify(events)).not.toMatch(/stack|\.ts:\d/);
+    expect(sessionRevocationHubOf(capped.deps).size).toBe(watchers);
+  }
+
+  it('refuses the stream past the per-session cap with 429 before arming; closing one frees its slot', async () => {
+    const a = await signUpAndLogIn(capped);
+    const sid = sessionOf(a.accessToken);
+    const streams = [await armed(a.accessToken), await armed(a.accessToken)];
+    await refused(a.accessToken, 'session');
+    await refused(a.accessToken, 'session');
+    expect(slots().openForSession(sid)).toBe(PER_SESSION);
+    streams.shift()!.close();
+    await eventually(async () => slots().openForSession(sid) === PER_SESSION - 1);
+    streams.push(await armed(a.accessToken));
+    await refused(a.accessToken, 'session');
+    for (const stream of streams) stream.close();
+    await eventually(async () => slots().openForSession(sid) === 0);
+  });
+
+  it('refuses past the per-user cap over all the sessions of the user, and a revocation still reaches every stream', async () => {
+    const a = await signUpAndLogIn(capped);
+    const b = await secondDevice(a.credentials, capped);
+    const c = await secondDevice(a.credentials, capped);
+    const streams = [await armed(a.accessToken), await armed(a.accessToken), await armed(b.accessToken)];
+    await refused(b.accessToken, 'user');
+    await refused(c.accessToken, 'user');
+    // Another user is not affected.
+    const other = await signUpAndLogIn(capped);
+    const others = await armed(other.accessToken);
+    expect((await capped.mutate('auth.logoutAll', undefined, bearer(c.accessToken))).status).toBe(200);
+    for (const stream of streams) {
+      expect(await lastWord(stream)).toEqual({ type: 'revoked', reason: 'logged_out_everywhere' });
+    }
+    await eventually(async () => slots().openForUser(a.user.id) === 0);
+    await expect(others.next(200)).rejects.toThrow(/no event/);
+    others.close();
+  });
+
+  it('gives the slot back however the stream ends: revoked, expired, or the server closing', async () => {
+    const a = await signUpAndLogIn(capped);
+    const sid = sessionOf(a.accessToken);
+    const revokedStream = await armed(a.accessToken);
+    expect((await capped.mutate('auth.logout', undefined, bearer(a.accessToken))).status).toBe(200);
+    expect(await lastWord(revokedStream)).toEqual({ type: 'revoked', reason: 'signed_out' });
+    await eventually(async () => slots().openForSession(sid) === 0);
+
+    const { user } = await signUpAndLogIn(capped);
+    const ttl = capped.deps.env.ACCESS_TOKEN_TTL_SEC;
+    const issuer = createAccessTokenIssuer({
+      keys: capped.deps.keys,
+      issuer: capped.deps.env.ISSUER,
+      audience: capped.deps.env.TOKEN_AUDIENCE,
+      ttlSec: ttl,
+      now: () => Date.now() - ttl * 1000 + 1500,
+    });
+    const { sessionId } = await startSession(capped.deps.db, {
+      userId: user.id,
+      userAgent: 'expiring',
+      ip: undefined,
+      refreshTtlSec: 60,
+    });
+    const shortLived = await issuer.issue({ sub: user.id, sid: sessionId });
+    const expiring = [await armed(shortLived.token), await armed(shortLived.token)];
+    for (const stream of expiring) expect(await lastWord(stream)).toEqual({ type: 'expired' });
+    await eventually(async () => slots().openForSession(sessionId) === 0);
+
+    const own = await startTestAuthApp({ SESSION_EVENTS_MAX_PER_SESSION: '1' });
+    const d = await signUpAndLogIn(own);
+    const ownSlots = sessionStreamsOf(own.deps).slots;
+    const stream = await openSse(`${own.url}/trpc/auth.sessionEvents`, bearer(d.accessToken));
+    await stream.next();
+    expect((await stream.next()).data).toMatchObject({ type: 'watching' });
+    expect(ownSlots.openForUser(d.user.id)).toBe(1);
+    await own.close();
+    await stream.ended;
+    expect(ownSlots.openForUser(d.user.id)).toBe(0);
+  });
+});

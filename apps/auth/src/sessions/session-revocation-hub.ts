@@ -55,6 +55,8 @@ type Listener = { claims: AccessClaims; notify: (signal: HubSignal) => void };
  * against Redis itself ({@link HubSignal} `subscribed`); since the writer sets the key and publishes in
  * one atomic step, a revocation is either in Redis before the SUBSCRIBE was acknowledged or delivered
  * after it. Callers also poll the auth app's own revocation cache as a backstop (see `watch-session.ts`).
+ * The hub tells all its watchers at once, in one tick; their re-checks are batched into one Redis read
+ * (`session-streams.ts`), so a reconnect costs one round trip, not one per open stream.
  */
 export class SessionRevocationHub {
   readonly #channels: string[];

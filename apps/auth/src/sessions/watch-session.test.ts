@@ -70,6 +70,16 @@ describe('watchSession', () => {
     expect(armed).toBe(true);
   });
 
+  it('asks Redis in the same tick as the hub says `subscribed`, so a broadcast to every watcher is one batch', async () => {
+    const hubs = Array.from({ length: 50 }, fakeHub);
+    const checkDirect = vi.fn(async () => false);
+    const watches = hubs.map(({ hub }) => start({ hub, checkDirect }).watch);
+    for (const { send } of hubs) send({ type: 'subscribed' });
+    // No await yet: a caller that batches until the next tick (session-streams.ts) sees all 50 together.
+    expect(checkDirect).toHaveBeenCalledTimes(50);
+    await Promise.all(watches.map((watch) => watch.armed));
+  });
+
   it('ends as revoked when the token was revoked before the subscription was confirmed', async () => {
     const { hub, send, stop } = fakeHub();
     const { watch } = start({ hub, checkDirect: async () => true });

@@ -16,7 +16,11 @@ export type SessionOutcome =
 export interface WatchSessionOptions {
   hub: Pick<SessionRevocationHub, 'watch'>;
   claims: AccessClaims;
-  /** Asks Redis itself; throws `REVOCATION_UNAVAILABLE` when it cannot answer (the feed's `checkDirect`). */
+  /**
+   * Asks Redis itself; throws `REVOCATION_UNAVAILABLE` when it cannot answer. Called at once on every
+   * `subscribed` signal, which the hub sends to all its watchers together: the caller batches these
+   * calls (`session-streams.ts`), so that N watchers cost one Redis read, not N.
+   */
   checkDirect(claims: AccessClaims): Promise<boolean>;
   /** The local revocation cache's verdict: the backstop poll. */
   isRevokedLocally(claims: AccessClaims): boolean;
