@@ -75,6 +75,9 @@ export const refreshTokens = authSchema.table(
     index('refresh_tokens_session_id_idx').on(t.sessionId),
     // The pruning job's "expired".
     index('refresh_tokens_expires_at_idx').on(t.expiresAt),
+    // Deleting a token sets `replaced_by` to null in the row that points at it: without this index
+    // each delete scans the table (a prune of 5 000 tokens among 200 000 took 109 s instead of 0.16 s).
+    index('refresh_tokens_replaced_by_idx').on(t.replacedBy),
     check('refresh_tokens_token_hash_sha256_hex', sql`${t.tokenHash} ~ '^[0-9a-f]{64}$'`),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "refresh_tokens_replaced_by_idx" ON "auth"."refresh_tokens" USING btree ("replaced_by");
