@@ -18,6 +18,9 @@ import { createUserRepository, type UserRepository } from './accounts/users.ts';
 import { type AppMetrics, createAppMetrics } from './app-metrics.ts';
 import type { Env } from './env.ts';
 import { createLoginRateLimiter, type LoginRateLimiter } from './http/rate-limit.ts';
+import { pruneOnce } from './maintenance/prune.ts';
+import { prunePolicyOf } from './maintenance/prune-policy.ts';
+import { Pruner } from './maintenance/pruner.ts';
 import { assertNoEviction, RedisGuardian } from './revocation/redis-guardian.ts';
 import { RevocationRelay } from './revocation/revocation-relay.ts';
 import { createRevoker, type Revoker } from './revocation/revoker.ts';
@@ -160,6 +163,13 @@ export async function buildDeps(
   await guardian.start();
   relay.start();
   await feed.start();
+  const pruner = new Pruner({
+    prune: (signal) => pruneOnce(db, prunePolicyOf(env), { signal }),
+    logger,
+    intervalMs: env.PRUNE_INTERVAL_SEC * 1000,
+    onPruned: metrics.pruned,
+  });
+  pruner.start();
 
   return {
     env,
@@ -188,6 +198,7 @@ export async function buildDeps(
       clearInterval(keyReload);
       guardian.stop();
       relay.stop();
+      await pruner.stop();
       await feed.close();
       await closeAll();
     },

@@ -76,6 +76,19 @@ export const envSchema = z
     SESSION_EVENTS_MAX_PER_SESSION: seconds(1, 1000, 32),
     /** Open `auth.sessionEvents` streams per user over all their sessions (devices), then 429; per process. */
     SESSION_EVENTS_MAX_PER_USER: seconds(1, 10_000, 100),
+    /**
+     * How often expired rows are pruned (`maintenance/prune.ts`), with ±25 % jitter; one instance at a
+     * time (an advisory lock). 0: never on a timer (run `admin prune` from a scheduler instead).
+     */
+    PRUNE_INTERVAL_SEC: seconds(0, 86_400, 600),
+    /** Rows per pruning `DELETE`, each its own short transaction. */
+    PRUNE_BATCH_SIZE: seconds(1, 10_000, 1000),
+    /** Rows per pruning run over every table; the next run goes on. */
+    PRUNE_MAX_ROWS_PER_RUN: seconds(1, 10_000_000, 100_000),
+    /** An ended session is kept this long, so a page learns why it was signed out (minutes would do). */
+    SESSION_ENDED_RETENTION_SEC: seconds(300, 90 * 86_400, 86_400),
+    /** Audit rows are kept this many days, for investigations; 0 keeps them forever. */
+    AUDIT_RETENTION_DAYS: seconds(0, 3650, 90),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .transform((env) => {

@@ -6,6 +6,8 @@ import { pino } from 'pino';
 import { emailSchema } from '../accounts/credentials-schema.ts';
 import { buildDeps } from '../deps.ts';
 import { loadEnv } from '../env.ts';
+import { pruneOnce } from '../maintenance/prune.ts';
+import { prunePolicyOf } from '../maintenance/prune-policy.ts';
 import { parseSessionId } from '../sessions/session-id.ts';
 
 const USAGE = `Usage: pnpm --filter @revoke/auth-app admin <command> [options]
@@ -16,6 +18,7 @@ Commands:
   rotate-key [--publish-delay-sec N]
                              publish a new signing key now; it signs after N seconds (default 60)
   status                     live revocations by kind, relay lag, Redis epoch
+  prune                      delete expired rows now (one run, as the app's timer does; README "Retention")
 
 Uses the same environment as the auth app (DATABASE_URL, REDIS_URL, …).`;
 
@@ -108,6 +111,17 @@ async function main(argv: string[]): Promise<number> {
         console.log(
           `Redis epoch:           ${(await deps.writer.readEpoch()) ?? '(none: Redis lost its data)'}`,
         );
+        break;
+      }
+      case 'prune': {
+        const result = await pruneOnce(deps.db, prunePolicyOf(env));
+        console.log(
+          `pruned ${result.total} rows: refresh_tokens ${result.refreshTokens}, sessions ${result.sessions}, ` +
+            `revocations ${result.revocations}, audit_log ${result.auditLog}`,
+        );
+        if (result.stopped === 'cap')
+          console.log('stopped at PRUNE_MAX_ROWS_PER_RUN; run it again for the rest');
+        if (result.stopped === 'busy') console.log('another auth instance is pruning; it does the rest');
         break;
       }
       default:
