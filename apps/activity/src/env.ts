@@ -11,6 +11,21 @@ export const envSchema = z.object({
   ACTIVITY_HOST: z.string().default('127.0.0.1'),
   /** Embedded PGlite directory, used when `DATABASE_URL` is unset. */
   ACTIVITY_DATA_DIR: z.string().default('.data/activity'),
+  /** The audience of service tokens minted for this service (never the user tokens' `TOKEN_AUDIENCE`). */
+  SERVICE_AUDIENCE: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{1,62}$/)
+    .default('activity'),
+  /** Client ids of the services that may call internal procedures (`activity.record`), comma-separated. */
+  INTERNAL_CALLERS: z
+    .string()
+    .default('notes')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    ),
 });
 
 /** The validated configuration. */

@@ -27,7 +27,11 @@ describe('activity.record refuses hostile inputs with a 4xx and writes nothing',
     ['a string body', 'note.created'],
   ])('%s', async (_, input) => {
     const before = await eventCount();
-    const response = await activity.mutate('activity.record', input, bearer(await activity.token()));
+    const response = await activity.mutate(
+      'activity.record',
+      input,
+      await activity.asNotes(await activity.token()),
+    );
     expect(response.status).toBe(400);
     expect(response.body.error.data.code).toBe('BAD_REQUEST');
     expect(response.text).not.toMatch(/stack|\.ts:\d/);
@@ -38,7 +42,7 @@ describe('activity.record refuses hostile inputs with a 4xx and writes nothing',
     const before = await eventCount();
     const response = await fetch(`${activity.url}/trpc/activity.record`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...bearer(await activity.token()) },
+      headers: { 'content-type': 'application/json', ...(await activity.asNotes(await activity.token())) },
       body: JSON.stringify({ kind: 'note.created', detail: { noteId }, pad: 'x'.repeat(100_000) }),
     });
     expect(response.status).toBe(413);
@@ -48,7 +52,7 @@ describe('activity.record refuses hostile inputs with a 4xx and writes nothing',
   it('malformed JSON gets a 4xx', async () => {
     const response = await fetch(`${activity.url}/trpc/activity.record`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...bearer(await activity.token()) },
+      headers: { 'content-type': 'application/json', ...(await activity.asNotes(await activity.token())) },
       body: '{"kind":',
     });
     expect(response.status).toBeGreaterThanOrEqual(400);

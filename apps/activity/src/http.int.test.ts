@@ -16,7 +16,7 @@ describe('activity over HTTP', () => {
     const recorded = await activity.mutate(
       'activity.record',
       { kind: 'note.created', detail: { noteId } },
-      bearer(alice),
+      await activity.asNotes(alice),
     );
     expect(recorded.status).toBe(200);
     expect(recorded.body.result.data).toMatchObject({ kind: 'note.created', detail: { noteId } });
@@ -50,7 +50,7 @@ describe('activity over HTTP', () => {
       await activity.mutate(
         'activity.record',
         { kind: 'note.created', detail: { noteId: randomUUID() } },
-        bearer(token),
+        await activity.asNotes(token),
       ),
     ]) {
       expect(response.status).toBe(401);

@@ -18,9 +18,10 @@ function callerFor(headers: Record<string, string>) {
   return createCallerFactory(appRouter)(createActivityContext(activity.deps, headers));
 }
 
+/** A caller as notes is when it calls on behalf of a user: the user's token and its own service token. */
 async function callerWithToken(sub: string) {
   const token = await activity.token(sub);
-  return { token, caller: callerFor({ authorization: `Bearer ${token}` }) };
+  return { token, caller: callerFor(await activity.asNotes(token)) };
 }
 
 describe('activity procedures through createCaller', () => {

@@ -1,6 +1,6 @@
 import { listEvents, recordEvent } from './events.ts';
 import { recordInput } from './inputs.ts';
-import { protectedProcedure, router } from './trpc.ts';
+import { internalProcedure, protectedProcedure, router } from './trpc.ts';
 
 /** The activity service's API (DESIGN §5). Clients import only its type. */
 export const appRouter = router({
@@ -8,10 +8,11 @@ export const appRouter = router({
     /** The caller's events, newest first, at most `LIST_LIMIT`. */
     list: protectedProcedure.query(({ ctx }) => listEvents(ctx.deps.db, ctx.user.sub)),
     /**
-     * Records an event in the caller's own feed. Called by notes with the user's forwarded token, so
-     * the event belongs to whoever the token says, never to a user id sent in the input.
+     * Records an event in a user's feed. Internal: only a service listed in `INTERNAL_CALLERS` (notes)
+     * may call it, with its own service token beside the user's forwarded one; the event belongs to
+     * whoever the user token says, never to a user id sent in the input. A user's own token is refused.
      */
-    record: protectedProcedure
+    record: internalProcedure
       .input(recordInput)
       .mutation(({ ctx, input }) => recordEvent(ctx.deps.db, ctx.user.sub, input)),
   }),

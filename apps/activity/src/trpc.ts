@@ -9,10 +9,13 @@ export interface ActivityContext extends AuthContext {
 
 /** Builds a context from request headers (fastify's, or a test's plain object). */
 export function createActivityContext(deps: ActivityDeps, headers: HeaderSource): ActivityContext {
-  return { auth: createAuthContext(deps.auth.guard, headers), deps };
+  const { serviceGuard } = deps.auth;
+  const internal = serviceGuard && { guard: serviceGuard, callers: deps.env.INTERNAL_CALLERS };
+  return { auth: createAuthContext(deps.auth.guard, headers, { internal }), deps };
 }
 
-export const { router, protectedProcedure, createCallerFactory } = createAuthTRPC<ActivityContext>({
-  // The database down is a 503 "try again", not a 500.
-  isUnavailable: isDatabaseUnavailable,
-});
+export const { router, protectedProcedure, internalProcedure, createCallerFactory } =
+  createAuthTRPC<ActivityContext>({
+    // The database down is a 503 "try again", not a 500.
+    isUnavailable: isDatabaseUnavailable,
+  });

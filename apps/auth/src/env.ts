@@ -1,5 +1,6 @@
 import { clusterNodesProblem } from '@revoke/auth';
 import { z } from 'zod';
+import { parseServiceClients } from './oauth/service-clients.ts';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 /** A bounded whole number with a default. */
@@ -55,6 +56,24 @@ export const envSchema = z
     REVOCATION_PUBLISH_WAIT_MS: z.coerce.number().int().min(100).max(30_000).default(3000),
     /** At least 1: a token issued right after "log out everywhere" carries an `iat` up to 1 s ahead. */
     CLOCK_TOLERANCE_SEC: seconds(1, 60, 5),
+    /**
+     * Services that may get service tokens at `/oauth/token` (client credentials) to call other
+     * services' internal procedures: comma-separated `id:secret` (secrets of 32 characters or more).
+     * Unset: none (notes then cannot record activity).
+     */
+    SERVICE_CLIENTS: z
+      .string()
+      .optional()
+      .transform((list, context) => {
+        try {
+          return parseServiceClients(list ?? '');
+        } catch (error) {
+          context.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
+    /** Lifetime of a service token; no longer than an access token's. */
+    SERVICE_TOKEN_TTL_SEC: seconds(30, 3600, 300),
     /** Secret of the client allowed to call `/oauth/introspect` (HTTP Basic, client id `introspect`). Unset: introspection is refused. */
     INTROSPECTION_SECRET: z.string().min(16).optional(),
     /** Origin of the web client: the only one allowed by CORS and by the CSRF check. */
@@ -90,6 +109,11 @@ export const envSchema = z
     /** Audit rows are kept this many days, for investigations; 0 keeps them forever. */
     AUDIT_RETENTION_DAYS: seconds(0, 3650, 90),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .refine((env) => env.SERVICE_TOKEN_TTL_SEC <= env.ACCESS_TOKEN_TTL_SEC, {
+    message:
+      'SERVICE_TOKEN_TTL_SEC must not exceed ACCESS_TOKEN_TTL_SEC (services accept no longer-lived tokens)',
+    path: ['SERVICE_TOKEN_TTL_SEC'],
   })
   .transform((env) => {
     const url = env.AUTH_URL ?? `http://127.0.0.1:${env.AUTH_PORT}`;

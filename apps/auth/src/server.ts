@@ -14,6 +14,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AuthDeps } from './deps.ts';
 import { registerHealthRoutes } from './http/health.ts';
 import { registerOAuthRoutes } from './http/oauth.ts';
+import { registerTokenRoute } from './http/oauth-token.ts';
 import { type AuthRouter, appRouter } from './router.ts';
 import { closeSessionRevocationHub } from './sessions/session-revocations.ts';
 import { createAppContext } from './trpc.ts';
@@ -57,6 +58,7 @@ export async function createServer(deps: AuthDeps): Promise<FastifyInstance> {
   app.addHook('preClose', async () => closeSessionRevocationHub(deps));
   registerHealthRoutes(app, deps);
   registerOAuthRoutes(app, deps);
+  registerTokenRoute(app, deps);
   // Fastify's own errors (bad JSON, body too large, unsupported type) keep their 4xx; nothing leaks a stack.
   app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
     const status =

@@ -70,6 +70,20 @@ describe('when activity refuses the forwarded token', () => {
     expect(eventRows!.n).toBe(1);
   });
 
+  it("gets a fresh service credential when activity refuses notes' own (revoked), and the write goes through", async () => {
+    const token = await issuer.token();
+    // Notes now holds a service token for activity.
+    expect((await service.mutate('notes.create', { body: 'first' }, bearer(token))).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // Every service token of client "notes" issued before this second is revoked, at activity.
+    const notBefore = Math.floor(Date.now() / 1000);
+    await activityRevocations.writer.revokeUserBefore({ sub: 'notes', notBefore, exp: notBefore + 900 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const created = await service.mutate('notes.create', { body: 'second' }, bearer(token));
+    expect(created.status, created.text).toBe(200);
+    expect((await notesOf(service, token)).map((n) => n.body).sort()).toEqual(['first', 'second']);
+  });
+
   // Last in this file: it leaves activity's namespace without an epoch.
   it('rolls the note back and answers 503 REVOCATION_UNAVAILABLE when activity cannot know about revocations', async () => {
     const token = await issuer.token();

@@ -1,7 +1,7 @@
 import type { KeySource } from '@revoke/auth';
 import { createDb } from '@revoke/db';
 import type { NotesDb } from '@revoke/db/notes';
-import { type AuthStack, startAuthStack } from '@revoke/service';
+import { type AuthStack, createServiceTokenSource, startAuthStack } from '@revoke/service';
 import { type Logger, pino } from 'pino';
 import { type ActivityRecorder, createActivityClient } from './activity-client.ts';
 import type { Env } from './env.ts';
@@ -44,7 +44,17 @@ export async function buildDeps(env: Env, options: BuildDepsOptions = {}): Promi
     keys: options.keys,
     waitForFeed: options.waitForFeed,
   });
-  const activity = createActivityClient({ url: env.ACTIVITY_URL, timeoutMs: env.ACTIVITY_TIMEOUT_MS });
+  const activity = createActivityClient({
+    url: env.ACTIVITY_URL,
+    timeoutMs: env.ACTIVITY_TIMEOUT_MS,
+    credential: createServiceTokenSource({
+      authUrl: env.AUTH_URL,
+      clientId: env.SERVICE_CLIENT_ID,
+      clientSecret: env.SERVICE_CLIENT_SECRET,
+      audience: env.ACTIVITY_AUDIENCE,
+      timeoutMs: env.ACTIVITY_TIMEOUT_MS,
+    }),
+  });
   const close = async () => {
     await auth.close();
     await database.close();

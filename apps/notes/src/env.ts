@@ -16,6 +16,23 @@ export const envSchema = z.object({
    * how long a slow activity service can hold a database connection.
    */
   ACTIVITY_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3000),
+  /**
+   * Notes' own credential at the auth app, for service tokens to activity's internal procedures: the
+   * auth app's `SERVICE_CLIENTS` must list `<SERVICE_CLIENT_ID>:<SERVICE_CLIENT_SECRET>`.
+   */
+  SERVICE_CLIENT_ID: z.string().min(1).default('notes'),
+  SERVICE_CLIENT_SECRET: z.preprocess(
+    // Empty is unset (a compose file passes an unset variable through as "").
+    (value) => value || undefined,
+    z
+      .string({
+        error:
+          "required: notes calls activity with its own credential; set it, and list notes:<the same secret> in the auth app's SERVICE_CLIENTS",
+      })
+      .min(32),
+  ),
+  /** Activity's audience for service tokens (activity's `SERVICE_AUDIENCE`). */
+  ACTIVITY_AUDIENCE: z.string().min(1).default('activity'),
 });
 
 /** The validated configuration. */

@@ -28,6 +28,11 @@ export interface WebStackOptions {
  * three services exactly as `pnpm start` runs them (`src/index.ts` through tsx), and the web client's
  * own `pnpm start` (`serve.ts`: build for these ports, into its own folder, then `vite preview`). The services allow the client's origin (WEB_ORIGIN) by CORS.
  */
+/** The one secret notes and the auth app share (`SERVICE_CLIENT_SECRET`, `SERVICE_CLIENTS=notes:<it>`). */
+function serviceSecretEnv(secret: string): Record<string, string> {
+  return { SERVICE_CLIENTS: `notes:${secret}`, SERVICE_CLIENT_SECRET: secret };
+}
+
 export async function startWebStack(options: WebStackOptions = {}): Promise<WebStack> {
   const database = await createFreshDatabase({ prefix: 'web_e2e' });
   const [authPort, notesPort, activityPort, webPort] = (await freePorts(4)) as [
@@ -50,6 +55,8 @@ export async function startWebStack(options: WebStackOptions = {}): Promise<WebS
     ACTIVITY_URL: url(activityPort),
     WEB_ORIGIN: url(webPort),
     LOG_LEVEL: 'warn',
+    // Notes' credential for activity's internal procedures, fresh for this stack.
+    ...serviceSecretEnv(randomBytes(32).toString('base64url')),
     ...options.serviceEnv,
   };
   const outDir = mkdtempSync(join(tmpdir(), 'web-e2e-dist-'));

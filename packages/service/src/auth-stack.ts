@@ -31,6 +31,12 @@ export interface AuthStackOptions {
   logger: Logger;
   /** Default: the auth app's `/.well-known/jwks.json`, cached, with a cooldown on unknown `kid`s. */
   keys?: KeySource;
+  /**
+   * This service's own audience for service tokens (`activity`), when it serves internal procedures:
+   * then a second verifier accepts tokens the auth app minted for it (and only those; user tokens carry
+   * the fleet's audience), checked against the same revocation feed.
+   */
+  serviceAudience?: string | undefined;
 }
 
 /** Everything a service needs to authenticate requests: verify, check revocation, count. */
@@ -38,6 +44,8 @@ export interface AuthStack {
   verifier: TokenVerifier;
   feed: RevocationFeed;
   guard: AuthGuard;
+  /** Authenticates calling services' tokens; set when `serviceAudience` was given. */
+  serviceGuard?: AuthGuard | undefined;
   metrics: AuthMetrics;
   close(): Promise<void>;
 }
@@ -48,13 +56,16 @@ export interface AuthStack {
  */
 export function createAuthStack(options: AuthStackOptions): AuthStack {
   const metrics = createAuthMetrics();
-  const verifier = createTokenVerifier({
-    issuer: options.authUrl,
-    audience: options.audience,
-    keys: options.keys ?? remoteKeys(new URL('/.well-known/jwks.json', options.authUrl)),
-    clockToleranceSec: options.clockToleranceSec,
-    maxLifetimeSec: options.maxLifetimeSec,
-  });
+  const keys = options.keys ?? remoteKeys(new URL('/.well-known/jwks.json', options.authUrl));
+  const verifierFor = (audience: string) =>
+    createTokenVerifier({
+      issuer: options.authUrl,
+      audience,
+      keys,
+      clockToleranceSec: options.clockToleranceSec,
+      maxLifetimeSec: options.maxLifetimeSec,
+    });
+  const verifier = verifierFor(options.audience);
   const feed = new RevocationFeed({
     redisUrl: options.redisUrl,
     redisCluster: options.redisCluster,
@@ -65,7 +76,14 @@ export function createAuthStack(options: AuthStackOptions): AuthStack {
   });
   metrics.watch(feed);
   const guard = createAuthGuard({ verifier, feed, observer: metrics, logger: options.logger });
-  return { verifier, feed, guard, metrics, close: () => feed.close() };
+  const { serviceAudience } = options;
+  if (serviceAudience === options.audience)
+    throw new RangeError('the service audience must differ from the user tokens’ audience');
+  const serviceGuard =
+    serviceAudience === undefined
+      ? undefined
+      : createAuthGuard({ verifier: verifierFor(serviceAudience), feed, logger: options.logger });
+  return { verifier, feed, guard, serviceGuard, metrics, close: () => feed.close() };
 }
 
 /** The settings of `serviceEnvShape` that the auth stack reads. */
@@ -81,6 +99,8 @@ export interface AuthStackEnv {
   REVOCATION_STALE_AFTER_MS: number;
   /** Unset: the auth app's access-token lifetime. Set larger: the service refuses to start. */
   MAX_TOKEN_LIFETIME_SEC?: number | undefined;
+  /** This service's audience for service tokens, when it serves internal procedures. */
+  SERVICE_AUDIENCE?: string | undefined;
 }
 
 /**
@@ -121,6 +141,7 @@ export async function startAuthStack(
     staleAfterMs: env.REVOCATION_STALE_AFTER_MS,
     maxLifetimeSec: policy.maxTokenLifetimeSec,
     logger,
+    serviceAudience: env.SERVICE_AUDIENCE,
     ...(options.keys ? { keys: options.keys } : {}),
   });
   const firstSnapshot = auth.feed.start();

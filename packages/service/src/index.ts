@@ -16,3 +16,9 @@ export {
 } from './http-app.ts';
 export { closeOnSignals } from './lifecycle.ts';
 export { limitTrpcRequests, SERVER_TIMEOUTS, TRPC_MAX_BATCH_SIZE } from './request-limits.ts';
+export {
+  createServiceTokenSource,
+  ServiceTokenError,
+  type ServiceTokenSource,
+  type ServiceTokenSourceOptions,
+} from './service-token-source.ts';

@@ -34,7 +34,21 @@ describe('stackEnv', () => {
       NOTES_URL: 'http://127.0.0.1:4001',
       ACTIVITY_PORT: '6002',
       ACTIVITY_URL: 'http://127.0.0.1:6002',
+      SERVICE_CLIENTS: `notes:${env.SERVICE_CLIENT_SECRET}`,
+      SERVICE_CLIENT_SECRET: expect.stringMatching(/^[\w-]{43}$/),
     });
+  });
+
+  it('gives notes and the auth app one fresh service secret per run, unless the caller set them', () => {
+    const apps = placeApps(core, {});
+    const [first, second] = [stackEnv(apps, 'redis://x', {}), stackEnv(apps, 'redis://x', {})];
+    expect(first.SERVICE_CLIENT_SECRET).not.toBe(second.SERVICE_CLIENT_SECRET);
+    const configured = stackEnv(apps, 'redis://x', {
+      SERVICE_CLIENTS: 'notes:mine',
+      SERVICE_CLIENT_SECRET: 'mine',
+    });
+    expect(configured.SERVICE_CLIENTS).toBeUndefined();
+    expect(configured.SERVICE_CLIENT_SECRET).toBeUndefined();
   });
 
   it("points the services' CORS origin at the web client, unless WEB_ORIGIN is set", () => {

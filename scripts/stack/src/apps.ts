@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Colour } from './colours.ts';
@@ -87,8 +88,8 @@ export function placeApps(apps: readonly AppSpec[], env: Record<string, string |
 
 /**
  * The variables every app gets: each app's port and URL, so that they all agree on where the others
- * are, plus the Redis the stack settled on. Everything else (DATABASE_URL, data dirs, prefixes) passes
- * through from the caller's environment untouched.
+ * are, the Redis the stack settled on, and notes' service credential. Everything else (DATABASE_URL,
+ * data dirs, prefixes) passes through from the caller's environment untouched.
  */
 export function stackEnv(
   apps: readonly PlacedApp[],
@@ -103,5 +104,12 @@ export function stackEnv(
   // The services let exactly one origin through CORS: the web client's, wherever it runs this time.
   const web = apps.find((app) => app.urlVar === 'WEB_URL');
   if (web && !inherited.WEB_ORIGIN) env.WEB_ORIGIN = new URL(web.url).origin;
+  // Notes calls activity with its own credential, which the auth app must know: unless the caller
+  // configured both, one fresh secret per run, given to both.
+  if (!inherited.SERVICE_CLIENTS && !inherited.SERVICE_CLIENT_SECRET) {
+    const secret = randomBytes(32).toString('base64url');
+    env.SERVICE_CLIENTS = `notes:${secret}`;
+    env.SERVICE_CLIENT_SECRET = secret;
+  }
   return env;
 }

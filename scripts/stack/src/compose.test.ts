@@ -79,6 +79,12 @@ describe('docker-compose.yml', () => {
       expect(service(app.name).ports).toEqual([`${app.defaultPort}:${app.defaultPort}`]);
     });
 
+    it("shares notes' service credential with the auth app, from one variable and never a default", () => {
+      const env = service(app.name).environment ?? {};
+      expect(env.SERVICE_CLIENTS).toBe('notes:${NOTES_SERVICE_SECRET:-}');
+      expect(env.SERVICE_CLIENT_SECRET).toBe('${NOTES_SERVICE_SECRET:-}');
+    });
+
     it('agrees with every other app on the revocation namespace (REVOCATION_PREFIX)', () => {
       const prefixes = new Set(apps.map((other) => service(other.name).environment?.REVOCATION_PREFIX));
       expect(prefixes.size).toBe(1);

@@ -1,3 +1,14 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * The service credential notes calls activity with, for one stack: a fresh random secret, given to
+ * the auth app (`SERVICE_CLIENTS`) and to notes (`SERVICE_CLIENT_SECRET`).
+ */
+export function serviceCredentialEnv(): Record<string, string> {
+  const secret = randomBytes(32).toString('base64url');
+  return { SERVICE_CLIENTS: `notes:${secret}`, SERVICE_CLIENT_SECRET: secret };
+}
+
 /** Ports of the three services of one stack. */
 export interface StackPorts {
   auth: number;
@@ -6,8 +17,8 @@ export interface StackPorts {
 }
 
 /**
- * The environment every process of a test stack shares (DESIGN §5): its Postgres, Redis, revocation
- * prefix, and each service's port and URL on loopback. Add test-specific settings on top.
+ * The environment every process of a test stack shares: its Postgres, Redis, revocation prefix, each
+ * service's port and URL on loopback, and notes' service credential. Add test-specific settings on top.
  */
 export function stackEnv(options: {
   databaseUrl: string;
@@ -26,5 +37,6 @@ export function stackEnv(options: {
     AUTH_URL: `http://127.0.0.1:${ports.auth}`,
     NOTES_URL: `http://127.0.0.1:${ports.notes}`,
     ACTIVITY_URL: `http://127.0.0.1:${ports.activity}`,
+    ...serviceCredentialEnv(),
   };
 }

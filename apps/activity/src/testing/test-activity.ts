@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createRevocationWriter, localKeys, type RevocationWriter } from '@revoke/auth';
 import { createTestSigner, TEST_ISSUER_POLICY, type TestSigner, testPrefix } from '@revoke/auth/testing';
+import { SERVICE_TOKEN_HEADER } from '@revoke/auth/trpc';
 import { createTestDb, type TestDb } from '@revoke/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
@@ -27,6 +28,10 @@ export interface TestActivity {
   writer: RevocationWriter;
   /** Mints a valid access token (for `sub` when given). */
   token(sub?: string): Promise<string>;
+  /** A service token minted for activity, for client `caller` (default `notes`), as the auth app mints it. */
+  serviceToken(caller?: string, claims?: Record<string, unknown>): Promise<string>;
+  /** The headers notes sends when it records on behalf of `userToken`: the user's token and its own. */
+  asNotes(userToken: string): Promise<Record<string, string>>;
   /** Revokes one token by its `jti`, as logout does. */
   revoke(token: string): Promise<void>;
   query(path: string, headers?: Record<string, string>): Promise<TrpcResponse>;
@@ -84,6 +89,9 @@ export async function startTestActivity(options: StartTestActivityOptions = {}):
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
+  const serviceToken = (caller = 'notes', claims: Record<string, unknown> = {}) =>
+    signer.sign({ aud: deps.env.SERVICE_AUDIENCE, sub: caller, client_id: caller, ...claims });
+
   async function send(path: string, init: RequestInit): Promise<TrpcResponse> {
     const response = await fetch(`${url}/trpc/${path}`, init);
     const text = await response.text();
@@ -104,6 +112,11 @@ export async function startTestActivity(options: StartTestActivityOptions = {}):
     signer,
     writer,
     token: (sub) => signer.sign(sub ? { sub } : {}),
+    serviceToken,
+    asNotes: async (userToken) => ({
+      authorization: `Bearer ${userToken}`,
+      [SERVICE_TOKEN_HEADER]: `Bearer ${await serviceToken()}`,
+    }),
     async revoke(token) {
       const { jti, exp } = claimsOf(token);
       await writer.revokeToken({ jti, exp });

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { SIGNING_ALG } from './key-material.ts';
 import type { SigningKeyStore } from './signing-keys.ts';
@@ -10,6 +10,12 @@ export interface AccessTokenIssuer {
    * not-before in seconds (log out everywhere), when set: the token's `iat` is never before it.
    */
   issue(input: { sub: string; sid: string; notBefore?: number | undefined }): Promise<IssuedAccessToken>;
+  /**
+   * Signs a service token (client credentials): `sub` and `client_id` are the calling service's client
+   * id, `aud` the one service it may call, and `sid` a fresh id of its own (so it can be revoked alone).
+   * Never the user tokens' audience: a service token is not a user's token anywhere.
+   */
+  issueForService(input: { clientId: string; audience: string; ttlSec: number }): Promise<IssuedAccessToken>;
 }
 
 /** A signed access token and the claims callers need without decoding it. */
@@ -63,19 +69,51 @@ export function createAccessTokenIssuer(options: AccessTokenIssuerOptions): Acce
       // a login in the same second as "log out everywhere" must not be born revoked. Verifiers
       // accept an iat up to their clock tolerance ahead, which covers the at most one second here.
       const iat = Math.max(nowSec, notBefore ?? 0);
-      const exp = iat + ttlSec;
-      const jti = randomBytes(16).toString('base64url');
-      const { kid, privateKey } = keys.current();
-      const token = await new SignJWT({ sid })
-        .setProtectedHeader({ alg: SIGNING_ALG, typ: 'at+jwt', kid })
-        .setIssuer(issuer)
-        .setAudience(audience)
-        .setSubject(sub)
-        .setJti(jti)
-        .setIssuedAt(iat)
-        .setExpirationTime(exp)
-        .sign(privateKey);
-      return { token, jti, iat, exp };
+      return sign({ sub, sid, aud: audience, iat, ttlSec });
+    },
+
+    async issueForService({ clientId, audience: serviceAudience, ttlSec: serviceTtlSec }) {
+      if (serviceAudience === audience)
+        throw new RangeError('a service token never carries the user audience');
+      if (!Number.isSafeInteger(serviceTtlSec) || serviceTtlSec <= 0 || serviceTtlSec > ttlSec) {
+        throw new RangeError(
+          `ttlSec must be a positive integer no larger than ${ttlSec}, got ${serviceTtlSec}`,
+        );
+      }
+      const iat = Math.floor(now() / 1000);
+      return sign({
+        sub: clientId,
+        sid: randomUUID(),
+        aud: serviceAudience,
+        iat,
+        ttlSec: serviceTtlSec,
+        clientId,
+      });
     },
   };
+
+  async function sign(claims: {
+    sub: string;
+    sid: string;
+    aud: string;
+    iat: number;
+    ttlSec: number;
+    clientId?: string;
+  }): Promise<IssuedAccessToken> {
+    const exp = claims.iat + claims.ttlSec;
+    const jti = randomBytes(16).toString('base64url');
+    const { kid, privateKey } = keys.current();
+    const extra = claims.clientId === undefined ? {} : { client_id: claims.clientId };
+    const token = await new SignJWT({ sid: claims.sid, ...extra })
+      .setProtectedHeader({ alg: SIGNING_ALG, typ: 'at+jwt', kid })
+      .setIssuer(issuer)
+      .setAudience(claims.aud)
+      .setSubject(claims.sub)
+      .setJti(jti)
+      .setIssuedAt(claims.iat)
+      .setExpirationTime(exp)
+      .sign(privateKey);
+    const iat = claims.iat;
+    return { token, jti, iat, exp };
+  }
 }

@@ -8,7 +8,7 @@ import { appRouter } from '../router.ts';
 import { createServer } from '../server.ts';
 import { createCallerFactory, createNotesContext } from '../trpc.ts';
 import { type ActivityProcess, startActivityProcess } from './activity-process.ts';
-import { startTestIssuer, type TestIssuer } from './test-issuer.ts';
+import { startTestIssuer, TEST_SERVICE_SECRET, type TestIssuer } from './test-issuer.ts';
 import { createTestRevocations, type TestRevocations } from './test-revocations.ts';
 
 /** A tRPC response over HTTP: status, parsed body, raw text. */
@@ -82,6 +82,7 @@ export async function startTestNotes(options: StartTestNotesOptions): Promise<Te
     AUTH_URL: options.issuer.url,
     TOKEN_AUDIENCE: options.issuer.signer.audience,
     ACTIVITY_URL: options.activityUrl,
+    SERVICE_CLIENT_SECRET: TEST_SERVICE_SECRET,
     LOG_LEVEL: 'silent',
     ...options.env,
   });

@@ -13,6 +13,13 @@ export const ACCESS_TOKEN_COOKIE = 'access_token';
  */
 export const CSRF_HEADER = 'x-revoke-csrf';
 
+/**
+ * Header in which a service calling another presents its own credential (a service token from the
+ * auth app's `/oauth/token`), as `Bearer <token>`, beside the user's token it forwards in
+ * `Authorization`. Browsers never send it: CORS does not allow it.
+ */
+export const SERVICE_TOKEN_HEADER = 'x-service-authorization';
+
 /** A presented access token and where it came from. */
 export interface PresentedCredential {
   token: string;
@@ -95,4 +102,19 @@ function decodeURIComponentSafe(value: string): string {
     // Left as is: the verifier rejects it with TOKEN_INVALID.
     return value;
   }
+}
+
+/**
+ * The calling service's token from {@link SERVICE_TOKEN_HEADER} (`Bearer <token>`), or null when the
+ * header is absent. Throws `TOKEN_INVALID` for another scheme or a repeated header.
+ */
+export function serviceCredentialFromHeaders(headers: HeaderSource): string | null {
+  const raw = (headers as Record<string, unknown>)[SERVICE_TOKEN_HEADER];
+  if (Array.isArray(raw)) throw new AuthError('TOKEN_INVALID', { message: 'Repeated service credential' });
+  const value = header(headers, SERVICE_TOKEN_HEADER)?.trim();
+  if (!value) return null;
+  const match = /^Bearer +(\S+)$/i.exec(value);
+  if (!match)
+    throw new AuthError('TOKEN_INVALID', { message: 'Service credential must be "Bearer <token>"' });
+  return match[1]!;
 }

@@ -6,6 +6,8 @@ export {
   type PresentedCredential,
   passesCsrfCheck,
   presentedCredential,
+  SERVICE_TOKEN_HEADER,
+  serviceCredentialFromHeaders,
 } from './credentials.ts';
 export {
   type AuthContext,
@@ -14,5 +16,6 @@ export {
   assertCsrf,
   createAuthContext,
   createAuthTRPC,
+  type InternalCalls,
   toTRPCError,
 } from './init.ts';

@@ -2,7 +2,13 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { AccessClaims } from '../claims.ts';
 import { AuthError, isAuthError } from '../errors.ts';
 import type { AuthGuard } from '../guard.ts';
-import { type HeaderSource, passesCsrfCheck, presentedCredential } from './credentials.ts';
+import {
+  type HeaderSource,
+  passesCsrfCheck,
+  presentedCredential,
+  SERVICE_TOKEN_HEADER,
+  serviceCredentialFromHeaders,
+} from './credentials.ts';
 
 /** What every service's tRPC context carries for authentication. */
 export interface AuthContext {
@@ -12,7 +18,20 @@ export interface AuthContext {
     credential: { token: string | null; source?: 'header' | 'cookie' } | { error: AuthError };
     /** The request passed the CSRF check (required for mutations authenticated by cookie). */
     csrfOk: boolean;
+    /**
+     * The calling service's credential, for internal procedures: present only in services that take
+     * internal calls, with the guard that verifies tokens minted for this service and the client ids
+     * of the services allowed to call.
+     */
+    service?: ({ token: string | null } & InternalCalls) | { error: AuthError };
   };
+}
+
+/** How a service admits internal calls: the guard for tokens minted for it, and who may call. */
+export interface InternalCalls {
+  guard: AuthGuard;
+  /** Client ids (`sub` of their service tokens) of the services allowed to call internal procedures. */
+  callers: readonly string[];
 }
 
 /** Per-procedure settings read by `protectedProcedure`. */
@@ -25,16 +44,60 @@ export interface AuthMeta {
 export function createAuthContext(
   guard: AuthGuard,
   headers: HeaderSource,
-  options?: { cookieName?: string },
+  options?: { cookieName?: string; internal?: InternalCalls | undefined },
 ): AuthContext['auth'] {
   const csrfOk = passesCsrfCheck(headers);
+  const service = options?.internal && serviceCredentialOf(options.internal, headers);
+  const extra = service ? { service } : {};
   try {
     const presented = presentedCredential(headers, options);
-    return { guard, csrfOk, credential: presented ?? { token: null } };
+    return { guard, csrfOk, credential: presented ?? { token: null }, ...extra };
   } catch (error) {
-    const authError = isAuthError(error) ? error : new AuthError('TOKEN_INVALID', { cause: error });
-    return { guard, csrfOk, credential: { error: authError } };
+    return { guard, csrfOk, credential: { error: asAuthError(error) }, ...extra };
   }
+}
+
+function serviceCredentialOf(
+  internal: InternalCalls,
+  headers: HeaderSource,
+): NonNullable<AuthContext['auth']['service']> {
+  try {
+    return { ...internal, token: serviceCredentialFromHeaders(headers) };
+  } catch (error) {
+    return { error: asAuthError(error) };
+  }
+}
+
+function asAuthError(error: unknown): AuthError {
+  return isAuthError(error) ? error : new AuthError('TOKEN_INVALID', { cause: error });
+}
+
+/**
+ * The calling service of an internal procedure: its token (minted by the auth app for this service's
+ * audience) is verified and checked against revocation like any token, and its client id (`sub`) must
+ * be one of the service's `callers`. Anything else is FORBIDDEN: the user's own token is valid, but not
+ * for this.
+ */
+async function authenticateCaller(auth: AuthContext['auth']): Promise<string> {
+  // No AuthError as the cause: its code would surface as `error.data.reason`, and a caller (notes)
+  // would pass "Token revoked" on to its user, whose own token is fine. The code is in the message.
+  const refuse = (message: string) => new TRPCError({ code: 'FORBIDDEN', message });
+  const { service } = auth;
+  if (!service) throw refuse('This service takes no internal calls');
+  if ('error' in service) throw refuse(`Service credential refused: ${service.error.message}`);
+  if (!service.token)
+    throw refuse(`Internal procedure: only another service may call it (${SERVICE_TOKEN_HEADER} required)`);
+  let claims: AccessClaims;
+  try {
+    claims = await service.guard.authenticate(service.token);
+  } catch (error) {
+    const code = isAuthError(error) ? error.code : 'TOKEN_INVALID';
+    if (code === 'REVOCATION_UNAVAILABLE') throw toTRPCError(error as AuthError);
+    throw refuse(`Service credential refused (${code})`);
+  }
+  if (!service.callers.includes(claims.sub))
+    throw refuse(`Service "${claims.sub}" may not call this procedure`);
+  return claims.sub;
 }
 
 /** Refuses a cookie-authenticated mutation without the CSRF header (see `CSRF_HEADER`). */
@@ -116,6 +179,17 @@ export function createAuthTRPC<TContext extends AuthContext>(options: AuthTRPCOp
     return next({ ctx: { ...ctx, user, token: credential.token as string } });
   });
 
+  /**
+   * A procedure only other services may call (those the context's `auth.service.callers` lists), on
+   * behalf of the user whose token they forward: the user's token passes `protectedProcedure` (so a
+   * revoked user fails at this hop too), and the caller's own service token must pass as well. A user
+   * presenting their own token directly gets FORBIDDEN. Puts the caller's client id on `ctx.caller`.
+   */
+  const internalProcedure = protectedProcedure.use(async ({ ctx, next }) => {
+    const caller = await authenticateCaller(ctx.auth);
+    return next({ ctx: { ...ctx, caller } });
+  });
+
   return {
     t,
     router: t.router,
@@ -124,5 +198,6 @@ export function createAuthTRPC<TContext extends AuthContext>(options: AuthTRPCOp
     createCallerFactory: t.createCallerFactory,
     publicProcedure,
     protectedProcedure,
+    internalProcedure,
   };
 }

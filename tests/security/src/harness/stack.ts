@@ -5,6 +5,7 @@ import type { AuthDb } from '@revoke/db/auth';
 import type { NotesDb } from '@revoke/db/notes';
 import { createFreshDatabase, type FreshDatabase } from '@revoke/db/testing';
 import { freePorts, ServiceProcess } from '@revoke/e2e/service-process';
+import { serviceCredentialEnv } from '@revoke/e2e/stack-env';
 import { deleteKeysWithPrefix } from './redis-cleanup.ts';
 
 /** auth, notes and activity as three processes sharing one Postgres database (a schema each) and Redis. */
@@ -38,6 +39,7 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
     ACTIVITY_URL: `http://127.0.0.1:${activityPort}`,
     LOGIN_MAX_PER_IP: '100000',
     LOG_LEVEL: 'warn',
+    ...serviceCredentialEnv(),
     ...overrides,
   };
   const make = (name: string, url: string) => new ServiceProcess({ name, url, env });
