@@ -17,6 +17,7 @@ import { createPasswordHasher, type PasswordHasher } from './accounts/passwords.
 import { createUserRepository, type UserRepository } from './accounts/users.ts';
 import { type AppMetrics, createAppMetrics } from './app-metrics.ts';
 import type { Env } from './env.ts';
+import { type AuthBudgets, createAuthBudgets } from './http/budgets.ts';
 import { createLoginRateLimiter, type LoginRateLimiter } from './http/rate-limit.ts';
 import { pruneOnce } from './maintenance/prune.ts';
 import { prunePolicyOf } from './maintenance/prune-policy.ts';
@@ -47,6 +48,8 @@ export interface AuthDeps {
   users: UserRepository;
   passwords: PasswordHasher;
   rateLimiter: LoginRateLimiter;
+  /** Per-address, per-user and per-session budgets of the calls that cost work or storage. */
+  budgets: AuthBudgets;
   metrics: AppMetrics;
   /** Stops background work and closes every connection. */
   close(): Promise<void>;
@@ -192,7 +195,11 @@ export async function buildDeps(
       prefix: `${env.REVOCATION_PREFIX}login-limit:`,
       perIp: { points: env.LOGIN_MAX_PER_IP, durationSec: env.LOGIN_WINDOW_SEC },
       perAccount: { points: env.LOGIN_MAX_FAILURES, durationSec: env.LOGIN_WINDOW_SEC },
+      perAccountAnywhere: { points: env.LOGIN_MAX_ACCOUNT_FAILURES, durationSec: env.LOGIN_WINDOW_SEC },
+      maxLockoutSec: env.LOGIN_LOCKOUT_MAX_SEC,
+      knownAddressTtlSec: env.LOGIN_KNOWN_ADDRESS_DAYS * 86_400,
     }),
+    budgets: createAuthBudgets({ env, redis, db }),
     metrics,
     async close() {
       clearInterval(keyReload);

@@ -88,6 +88,24 @@ export const envSchema = z
     LOGIN_MAX_PER_IP: seconds(1, 1_000_000, 100),
     LOGIN_WINDOW_SEC: seconds(1, 86_400, 900),
     /**
+     * Failed logins allowed per account within the window from all the addresses it has not signed in
+     * from recently; past it those addresses are locked out for a window, doubling per lockout within a
+     * day up to `LOGIN_LOCKOUT_MAX_SEC`. Known addresses keep their per account+IP budget.
+     */
+    LOGIN_MAX_ACCOUNT_FAILURES: seconds(1, 100_000, 50),
+    LOGIN_LOCKOUT_MAX_SEC: seconds(1, 7 * 86_400, 4 * 3600),
+    /** An address (IPv4, or IPv6 /64) the account signed in from stays exempt from its lockout this long. */
+    LOGIN_KNOWN_ADDRESS_DAYS: seconds(1, 365, 30),
+    /** Registrations per address (IPv4, or IPv6 /64) within the window: each costs an argon2 hash. */
+    REGISTER_MAX_PER_IP: seconds(1, 1_000_000, 20),
+    REGISTER_WINDOW_SEC: seconds(1, 86_400, 3600),
+    /** Revoking calls (logout, revokeSession, /oauth/revoke; logoutAll apart) per user within the window. */
+    REVOKE_MAX_PER_USER: seconds(1, 1_000_000, 60),
+    REVOKE_WINDOW_SEC: seconds(1, 86_400, 600),
+    /** Refreshes per session within the window. */
+    REFRESH_MAX_PER_SESSION: seconds(1, 1_000_000, 120),
+    REFRESH_WINDOW_SEC: seconds(1, 86_400, 600),
+    /**
      * Open `auth.sessionEvents` streams per session, then 429. Every tab of a browser shares its session
      * and holds one stream (two for a moment while it refreshes), so this sits far above any tab count.
      * Counted per auth process (see `sessions/stream-slots.ts`).

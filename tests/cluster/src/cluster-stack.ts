@@ -40,6 +40,7 @@ export async function startClusterStack(): Promise<ClusterStack> {
       }),
       REDIS_CLUSTER_NODES: cluster.nodesEnv,
       LOGIN_MAX_PER_IP: '100000',
+      REGISTER_MAX_PER_IP: '100000',
       // Each revocation waits (briefly) for a replica: the path a cluster deployment should enable.
       REDIS_REPLICA_WAIT_MS: '200',
       LOG_LEVEL: 'warn',

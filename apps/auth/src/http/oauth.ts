@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { eq } from '@revoke/db';
 import { refreshTokens, sessions } from '@revoke/db/auth';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthDeps } from '../deps.ts';
 import { hashRefreshToken, looksLikeRefreshToken } from '../sessions/refresh-token.ts';
 
@@ -21,6 +21,21 @@ function isIntrospectionClient(request: FastifyRequest, secret: string | undefin
   return presented.length === expected.length && timingSafeEqual(presented, expected);
 }
 
+/**
+ * 429 + `Retry-After` (RFC 6585) in RFC 6749 §5.2's error shape. RFC 7009 defines no code for it
+ * (`slow_down` is RFC 8628's, for polling the token endpoint, with a 400); a client reads the status.
+ * Only a valid token's holder can get it, and learns only what using the token would tell them.
+ */
+function tooManyRequests(reply: FastifyReply, retryAfterSec: number): FastifyReply {
+  return reply
+    .code(429)
+    .header('Retry-After', String(retryAfterSec))
+    .send({
+      error: 'too_many_requests',
+      error_description: `too many revocations for this account; retry in ${retryAfterSec} s`,
+    });
+}
+
 /** `POST /oauth/revoke` (RFC 7009) and `POST /oauth/introspect` (RFC 7662). */
 export function registerOAuthRoutes(app: FastifyInstance, deps: AuthDeps): void {
   // RFC 7009 §2.2: the answer is 200 whether or not the token was valid, so it reveals nothing.
@@ -36,12 +51,23 @@ export function registerOAuthRoutes(app: FastifyInstance, deps: AuthDeps): void 
         .from(refreshTokens)
         .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
         .where(eq(refreshTokens.tokenHash, hashRefreshToken(token)));
-      if (row)
+      if (row) {
+        // Counted against the token's user, like auth.logout, before anything is revoked.
+        const verdict = await deps.budgets.revoke.consume(row.userId);
+        if (!verdict.allowed) return tooManyRequests(reply, verdict.retryAfterSec);
         published = (await deps.revoker.revokeSession({ ...row, reason: 'oauth_revoke', actor: row.userId }))
           .published;
+      }
     } else {
       const claims = await deps.verifier.verify(token).catch(() => undefined);
-      if (claims) published = (await deps.revoker.logout(claims, claims.sub)).published;
+      if (claims) {
+        // As auth.logout: revoking a token already revoked writes nothing and spends no budget.
+        const verdict = deps.feed.cache.isRevoked(claims)
+          ? { allowed: true as const }
+          : await deps.budgets.revoke.consume(claims.sub);
+        if (!verdict.allowed) return tooManyRequests(reply, verdict.retryAfterSec);
+        published = (await deps.revoker.logout(claims, claims.sub)).published;
+      }
     }
     // RFC 7009 §2.2.1: 503 asks the client to retry. The revocation is committed and will be
     // delivered, but a 200 would claim every service already refuses the token.

@@ -8,8 +8,10 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 let redis: Redis;
 const prefixes: string[] = [];
 
-beforeAll(() => {
+beforeAll(async () => {
   redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  // Ready before the first test: the limiters count in memory while the client is still connecting.
+  await redis.ping();
 });
 // Each test has its own prefix; only those keys are removed (SCAN, never KEYS or FLUSHALL).
 afterEach(async () => {
@@ -98,17 +100,120 @@ describe('login rate limiting on Redis', () => {
 
   it('keys live under the prefix, expire, and hold no e-mail or address', async () => {
     const { prefix, limiter } = limiterFor();
+    const kinds = (keys: string[]) => keys.map((key) => key.slice(prefix.length).split(':')[0]).sort();
     await fail(limiter, alice);
-    const keys = await scanKeys(prefix);
-    expect(keys).toHaveLength(2);
-    for (const key of keys) {
-      expect(key).toMatch(new RegExp(`^${prefix}(ip|account):[A-Za-z0-9_-]{43}$`));
+    const afterFailure = await scanKeys(prefix);
+    // Per address, per account + address, per account from anywhere.
+    expect(kinds(afterFailure)).toEqual(['account', 'account-all', 'ip']);
+    expect(await limiter.check(alice)).toEqual({ allowed: true });
+    await limiter.recordSuccess(alice);
+    const afterSuccess = await scanKeys(prefix);
+    // The account + address counter starts again; the address is known now.
+    expect(kinds(afterSuccess)).toEqual(['account-all', 'ip', 'known']);
+    for (const key of [...afterFailure, ...afterSuccess]) {
+      expect(key).toMatch(new RegExp(`^${prefix}[a-z-]+:[A-Za-z0-9_-]{43}$`));
       expect(key).not.toContain('alice');
       expect(key).not.toContain('203.0.113.7');
+    }
+    for (const key of afterSuccess) {
       const ttl = await redis.ttl(key);
       expect(ttl).toBeGreaterThan(0);
-      expect(ttl).toBeLessThanOrEqual(900);
+      expect(ttl).toBeLessThanOrEqual(key.startsWith(`${prefix}known:`) ? 30 * 86_400 : 900);
     }
+  });
+});
+
+/** `count` distinct IPv4 addresses of 198.51.100.0/24, from .1 on. */
+const addresses = (count: number, from = 1) =>
+  Array.from({ length: count }, (_, i) => `198.51.100.${from + i}`);
+
+describe('the account-wide budget: guesses spread over many addresses', () => {
+  // Regression: from 39 addresses, 390 wrong passwords for one account were checked without a 429.
+  it('failures for one account from many addresses share one budget, then every new address is refused', async () => {
+    const { limiter } = limiterFor({ perAccountAnywhere: { points: 20, durationSec: 900 } });
+    const results = [];
+    for (const ip of addresses(39)) {
+      for (let i = 0; i < 3; i++) results.push(await fail(limiter, { ip, email: alice.email }));
+    }
+    expect(results.filter((result) => result.allowed)).toHaveLength(20);
+    expect(results.slice(20).every((result) => !result.allowed)).toBe(true);
+    const refused = await limiter.check({ ip: '192.0.2.1', email: alice.email });
+    expect(refused.allowed).toBe(false);
+    // The first lockout lasts one window.
+    if (!refused.allowed) expect(refused.retryAfterSec).toBeGreaterThan(890);
+    // Another account is not locked by it.
+    expect(await limiter.check({ ip: '192.0.2.1', email: 'bob@example.org' })).toEqual({ allowed: true });
+  });
+
+  it('an address the account signed in from keeps its own per account + address budget', async () => {
+    const { limiter } = limiterFor({
+      perAccount: { points: 3, durationSec: 900 },
+      perAccountAnywhere: { points: 5, durationSec: 900 },
+    });
+    expect(await limiter.check(alice)).toEqual({ allowed: true });
+    await limiter.recordSuccess(alice);
+    for (const ip of addresses(10)) await fail(limiter, { ip, email: alice.email });
+    expect((await limiter.check({ ip: '192.0.2.1', email: alice.email })).allowed).toBe(false);
+    // The owner's usual place: still in, also from another address of its IPv6 /64 when it is one.
+    expect(await limiter.check(alice)).toEqual({ allowed: true });
+    await limiter.recordSuccess(alice);
+    // Its own budget still holds: three failures there, then refused there too.
+    for (let i = 0; i < 3; i++) expect(await fail(limiter, alice)).toEqual({ allowed: true });
+    expect((await limiter.check(alice)).allowed).toBe(false);
+  });
+
+  it('one IPv6 /64 the account signed in from is known as a whole', async () => {
+    const { limiter } = limiterFor({ perAccountAnywhere: { points: 2, durationSec: 900 } });
+    const home = { ip: '2001:db8:1:2::10', email: alice.email };
+    expect(await limiter.check(home)).toEqual({ allowed: true });
+    await limiter.recordSuccess(home);
+    for (const ip of addresses(3)) await fail(limiter, { ip, email: alice.email });
+    expect(await limiter.check({ ip: '2001:db8:1:2:ffff::7', email: alice.email })).toEqual({
+      allowed: true,
+    });
+    expect((await limiter.check({ ip: '2001:db8:1:3::10', email: alice.email })).allowed).toBe(false);
+  });
+
+  it('concurrent guesses from many addresses cannot all pass a check made before any failed', async () => {
+    const { limiter } = limiterFor({ perAccountAnywhere: { points: 20, durationSec: 900 } });
+    const results = await Promise.all(addresses(60).map((ip) => limiter.check({ ip, email: alice.email })));
+    expect(results.filter((result) => result.allowed)).toHaveLength(20);
+  });
+
+  it('a success from a new address gives back the failure it reserved', async () => {
+    const { limiter } = limiterFor({ perAccountAnywhere: { points: 2, durationSec: 900 } });
+    const [first, second, third, fourth] = addresses(4);
+    expect(await limiter.check({ ip: first!, email: alice.email })).toEqual({ allowed: true });
+    await limiter.recordSuccess({ ip: first!, email: alice.email });
+    expect(await fail(limiter, { ip: second!, email: alice.email })).toEqual({ allowed: true });
+    expect(await fail(limiter, { ip: third!, email: alice.email })).toEqual({ allowed: true });
+    expect((await limiter.check({ ip: fourth!, email: alice.email })).allowed).toBe(false);
+  });
+
+  it('each further lockout within a day lasts twice as long, up to the cap', async () => {
+    const { limiter } = limiterFor({
+      perAccountAnywhere: { points: 2, durationSec: 1 },
+      maxLockoutSec: 3,
+    });
+    const lockouts: number[] = [];
+    let next = 1;
+    for (const wait of [1, 2, 3]) {
+      for (const ip of addresses(2, next))
+        expect(await fail(limiter, { ip, email: alice.email })).toEqual({ allowed: true });
+      next += 2;
+      const refused = await limiter.check({ ip: addresses(1, next++)[0]!, email: alice.email });
+      expect(refused.allowed).toBe(false);
+      if (!refused.allowed) lockouts.push(refused.retryAfterSec);
+      // Still locked just before the end: the lockout, not the one-second window, decides.
+      if (wait > 1) {
+        await new Promise((resolve) => setTimeout(resolve, (wait - 1) * 1000));
+        expect((await limiter.check({ ip: addresses(1, next++)[0]!, email: alice.email })).allowed).toBe(
+          false,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+    }
+    expect(lockouts).toEqual([1, 2, 3]);
   });
 });
 
@@ -133,6 +238,28 @@ describe('login rate limiting while Redis is unavailable', () => {
       if (!blocked.allowed) expect(blocked.retryAfterSec).toBeGreaterThan(0);
       await limiter.recordSuccess(alice);
       expect(await limiter.check(alice)).toEqual({ allowed: true });
+    } finally {
+      down.disconnect();
+    }
+  });
+
+  it('a client that is not connected: the account-wide budget still holds, in memory', async () => {
+    const down = new Redis({
+      port: 1,
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    });
+    try {
+      const limiter = createLoginRateLimiter({
+        redis: down,
+        prefix: testPrefix('down-anywhere'),
+        perAccountAnywhere: { points: 3, durationSec: 60 },
+      });
+      for (const ip of addresses(3))
+        expect(await fail(limiter, { ip, email: alice.email })).toEqual({ allowed: true });
+      const refused = await limiter.check({ ip: '192.0.2.1', email: alice.email });
+      expect(refused).toMatchObject({ allowed: false });
     } finally {
       down.disconnect();
     }

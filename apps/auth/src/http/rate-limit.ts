@@ -1,12 +1,16 @@
-import { createHash } from 'node:crypto';
-import { isIPv4, isIPv6 } from 'node:net';
 import type { RedisClient } from '@revoke/auth';
+import { createAccountLockout } from './account-lockout.ts';
+import { ipRateLimitBucket } from './ip-bucket.ts';
+import { createKnownAddresses } from './known-addresses.ts';
 import {
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-  RLWrapperTimeouts,
-} from 'rate-limiter-flexible';
+  ALLOWED,
+  checkedRule,
+  createResilientLimiter,
+  limitKey,
+  type RateLimitDecision,
+  type RateLimitRule,
+  refusalOf,
+} from './resilient-limiter.ts';
 
 /** One login attempt: where it comes from and which account it targets (the normalised e-mail). */
 export interface LoginAttempt {
@@ -14,27 +18,23 @@ export interface LoginAttempt {
   email: string;
 }
 
-/** Whether a login attempt may proceed; when not, `retryAfterSec` is for the `Retry-After` header. */
-export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterSec: number };
-
-/** Login throttling per client IP and per account + IP. */
+/** Login throttling per client address, per account + address, and per account from anywhere. */
 export interface LoginRateLimiter {
   /**
-   * Counts the attempt against the IP and reserves one failure against the account + IP, before
-   * the password is checked. Reserving up front (rather than counting only once a failure is
-   * known) is what stops N concurrent guesses from all passing a check made before any failed.
+   * Counts the attempt against the address and reserves one failure against the account +
+   * address and, unless the account signed in from this address recently, against the account
+   * from anywhere; all before the password is checked. Reserving up front (rather than counting
+   * only once a failure is known) is what stops N concurrent guesses from all passing a check
+   * made before any failed.
    */
   check(input: LoginAttempt): Promise<RateLimitDecision>;
-  /** The attempt failed: the failure {@link LoginRateLimiter.check} reserved stands (no write needed). */
+  /** The attempt failed: the failures {@link LoginRateLimiter.check} reserved stand (no write needed). */
   recordFailure(input: LoginAttempt): Promise<void>;
-  /** The attempt succeeded: the account + IP failure counter starts again from zero. */
+  /**
+   * The attempt succeeded: the account + address failure counter starts again from zero, the
+   * account-wide failure reserved for it is given back, and the address is known from now on.
+   */
   recordSuccess(input: LoginAttempt): Promise<void>;
-}
-
-/** `points` attempts per fixed window of `durationSec`. */
-export interface RateLimitRule {
-  points: number;
-  durationSec: number;
 }
 
 /** Options of {@link createLoginRateLimiter}. */
@@ -46,115 +46,93 @@ export interface LoginRateLimiterOptions {
   redis: RedisClient;
   /** Namespace of every key (default `auth:login-limit:`). */
   prefix?: string;
-  /** Attempts per IP, successful or not (default 100 per 15 min). */
+  /** Attempts per address, successful or not (default 100 per 15 min). */
   perIp?: RateLimitRule;
-  /** Failed attempts per account from one IP (default 10 per 15 min). */
+  /** Failed attempts per account from one address (default 10 per 15 min). */
   perAccount?: RateLimitRule;
   /**
-   * A Redis call slower than this counts as Redis being down (default 250 ms). A check makes two
-   * calls, so a frozen Redis adds at most twice this to a login.
+   * Failed attempts per account from all the addresses it has not signed in from recently
+   * (default 50 per 15 min). Past it those addresses are locked out for one window, twice as long
+   * for each further lockout within a day, at most `maxLockoutSec`.
+   */
+  perAccountAnywhere?: RateLimitRule;
+  /** The longest lockout (default 4 h). */
+  maxLockoutSec?: number;
+  /** How long an address the account signed in from stays exempt from the lockout (default 30 days). */
+  knownAddressTtlSec?: number;
+  /**
+   * A Redis call slower than this counts as Redis being down (default 250 ms). A check makes up to
+   * three calls one after the other (four when it starts a lockout), so a frozen Redis adds at most
+   * that many times this to a login.
    */
   redisTimeoutMs?: number;
 }
 
-function checkedRule(name: string, rule: RateLimitRule): RateLimitRule {
-  if (!Number.isSafeInteger(rule.points) || rule.points < 1) {
-    throw new RangeError(`${name}.points must be a positive integer`);
-  }
-  if (!Number.isSafeInteger(rule.durationSec) || rule.durationSec < 1) {
-    throw new RangeError(`${name}.durationSec must be a positive integer`);
-  }
-  return rule;
-}
-
 /**
- * The unit a client IP is limited by: the IPv4 address (also when written IPv4-mapped, as a dual
- * stack server reports it), or the /64 of an IPv6 address, since one subscriber usually holds a
- * whole /64 and could otherwise rotate through 2^64 "different" clients.
- */
-export function ipRateLimitBucket(ip: string): string {
-  const address = ip.trim().replace(/%.*$/, '');
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address)?.[1];
-  if (mapped !== undefined && isIPv4(mapped)) return mapped;
-  if (!isIPv6(address)) return address;
-  const [head = '', tail] = address.toLowerCase().split('::');
-  const groups = (part: string) => (part === '' ? [] : part.split(':'));
-  const headGroups = groups(head);
-  const tailGroups = tail === undefined ? [] : groups(tail);
-  // An embedded dotted IPv4 address fills two groups.
-  const tailSize = tailGroups.length + (tailGroups.at(-1)?.includes('.') ? 1 : 0);
-  const full =
-    tail === undefined ? headGroups : [...headGroups, ...Array(8 - headGroups.length - tailSize).fill('0')];
-  const prefix = [...full, '0', '0', '0', '0'].slice(0, 4).map((group) => group.replace(/^0+(?=.)/, ''));
-  return `${prefix.join(':')}::/64`;
-}
-
-// Keys carry digests, not addresses: bounded length whatever the input, and no e-mail in Redis.
-function digest(...parts: string[]): string {
-  return createHash('sha256').update(parts.join('\n')).digest('base64url');
-}
-
-function decision(rejection: unknown): RateLimitDecision {
-  // rate-limiter-flexible rejects with a RateLimiterRes when over the limit, and with an Error
-  // only when the store failed and no insurance took over: that one is not ours to swallow.
-  if (!(rejection instanceof RateLimiterRes)) throw rejection;
-  return { allowed: false, retryAfterSec: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
-}
-
-/**
- * A {@link LoginRateLimiter} on Redis (rate-limiter-flexible, fixed windows, one atomic Lua
- * increment per counter), so every auth process shares the counts.
+ * A {@link LoginRateLimiter} on Redis, so every auth process shares the counts; while Redis is
+ * down the limits hold per process (`resilient-limiter.ts`).
  *
- * When Redis is down, slow or not connected, logins are still limited: each counter has an
- * in-memory insurance limiter with the same rule, which takes over for the calls Redis cannot
- * answer (`rejectIfRedisNotReady` switches at once instead of queueing behind a reconnect, and a
- * timeout covers a frozen server). Those counts are per process and are not copied back to Redis,
- * so during an outage the limits hold per process, not across the fleet: looser by the number of
- * processes, never open.
+ * Why the account-wide budget spares known addresses: counted per address only, guesses spread
+ * over many addresses are never stopped (39 addresses × 10 = 390 per window); counted per account
+ * only, anyone can lock the owner out by failing on purpose. Here the failures from everywhere
+ * the account has not signed in from share one budget, and exhausting it refuses those addresses
+ * only: where the owner signed in within the TTL keeps its own per account + address budget.
  */
 export function createLoginRateLimiter(options: LoginRateLimiterOptions): LoginRateLimiter {
   const prefix = options.prefix ?? 'auth:login-limit:';
-  const perIp = checkedRule('perIp', options.perIp ?? { points: 100, durationSec: 15 * 60 });
-  const perAccount = checkedRule('perAccount', options.perAccount ?? { points: 10, durationSec: 15 * 60 });
+  const defaultWindowSec = 15 * 60;
   const timeoutMs = options.redisTimeoutMs ?? 250;
+  const limiter = (name: string, rule: RateLimitRule) =>
+    createResilientLimiter({ redis: options.redis, keyPrefix: `${prefix}${name}`, rule, timeoutMs });
 
-  function limiter(name: string, rule: RateLimitRule) {
-    const keyPrefix = `${prefix}${name}`;
-    const insurance = new RateLimiterMemory({ keyPrefix, points: rule.points, duration: rule.durationSec });
-    const redis = new RateLimiterRedis({
-      storeClient: options.redis,
-      keyPrefix,
-      points: rule.points,
-      duration: rule.durationSec,
-      rejectIfRedisNotReady: true,
-    });
-    // Insurance on the wrapper only: a Redis error and a timeout both reach it there, once. On the
-    // inner limiter as well, a call that timed out and later failed would count twice in memory.
-    return {
-      limiter: new RLWrapperTimeouts({ limiter: redis, timeoutMs, insuranceLimiter: insurance }),
-      insurance,
-    };
-  }
-
-  const ip = limiter('ip', perIp);
-  const account = limiter('account', perAccount);
-  const accountKey = (input: LoginAttempt) => digest(input.email, ipRateLimitBucket(input.ip));
+  const ip = limiter(
+    'ip',
+    checkedRule('perIp', options.perIp ?? { points: 100, durationSec: defaultWindowSec }),
+  );
+  const account = limiter(
+    'account',
+    checkedRule('perAccount', options.perAccount ?? { points: 10, durationSec: defaultWindowSec }),
+  );
+  const anywhere = createAccountLockout({
+    redis: options.redis,
+    prefix,
+    failures: options.perAccountAnywhere ?? { points: 50, durationSec: defaultWindowSec },
+    maxLockoutSec: options.maxLockoutSec ?? 4 * 3600,
+    timeoutMs,
+  });
+  const known = createKnownAddresses({
+    redis: options.redis,
+    prefix: `${prefix}known:`,
+    ttlSec: options.knownAddressTtlSec ?? 30 * 24 * 3600,
+    timeoutMs,
+  });
+  const accountKey = (input: LoginAttempt) => limitKey(input.email, ipRateLimitBucket(input.ip));
 
   return {
     async check(input) {
       try {
-        await ip.limiter.consume(digest(ipRateLimitBucket(input.ip)));
+        const [, isKnown] = await Promise.all([
+          ip.limiter.consume(limitKey(ipRateLimitBucket(input.ip))),
+          known.has(input.email, input.ip),
+        ]);
         await account.limiter.consume(accountKey(input));
-        return { allowed: true };
+        return isKnown ? ALLOWED : await anywhere.reserve(limitKey(input.email));
       } catch (rejection) {
-        return decision(rejection);
+        return refusalOf(rejection);
       }
     },
     async recordFailure() {},
     async recordSuccess(input) {
       const key = accountKey(input);
-      // Both stores: failures counted in memory during an outage must not outlive the success either.
-      await Promise.all([account.limiter.delete(key), account.insurance.delete(key)]);
+      const [wasKnown] = await Promise.all([
+        known.remember(input.email, input.ip),
+        // Both stores: failures counted in memory during an outage must not outlive the success either.
+        account.limiter.delete(key),
+        account.insurance.delete(key),
+      ]);
+      // Only an unknown address reserved an account-wide failure. Two successes at once from a new
+      // address give back one: the second sees it known already, so the account keeps one point.
+      if (wasKnown === false) await anywhere.release(limitKey(input.email));
     },
   };
 }

@@ -1,6 +1,8 @@
 import { TRPCError } from '@trpc/server';
 import { credentialsSchema, loginCredentialsSchema } from '../accounts/credentials-schema.ts';
 import { EmailTakenError } from '../accounts/users.ts';
+import { enforceBudget } from '../http/enforce-budget.ts';
+import { ipRateLimitBucket } from '../http/ip-bucket.ts';
 import { startSession } from '../sessions/session-store.ts';
 import { protectedProcedure, publicProcedure } from '../trpc.ts';
 import { issueTokens } from './issue-tokens.ts';
@@ -9,6 +11,7 @@ import { issueTokens } from './issue-tokens.ts';
 const INVALID_CREDENTIALS = 'Invalid e-mail or password';
 
 export const register = publicProcedure.input(credentialsSchema).mutation(async ({ ctx, input }) => {
+  await enforceBudget(ctx.res, ctx.deps.budgets.register, ipRateLimitBucket(ctx.req.ip));
   const passwordHash = await ctx.deps.passwords.hash(input.password);
   try {
     const user = await ctx.deps.users.create({ email: input.email, passwordHash });

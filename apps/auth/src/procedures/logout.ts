@@ -3,6 +3,7 @@ import { assertCsrf, toTRPCError } from '@revoke/auth/trpc';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { clearTokenCookies } from '../http/cookies.ts';
+import { enforceBudget } from '../http/enforce-budget.ts';
 import { sessionIdSchema } from '../sessions/session-id.ts';
 import { listSessions } from '../sessions/session-store.ts';
 import { protectedProcedure, publicProcedure } from '../trpc.ts';
@@ -23,6 +24,10 @@ export const logout = publicProcedure.mutation(async ({ ctx }) => {
   } catch (error) {
     throw toTRPCError(isAuthError(error) ? error : new AuthError('TOKEN_INVALID', { cause: error }));
   }
+  // Logging out a token already revoked writes nothing new, so it spends no budget: a thief looping on
+  // a stolen, revoked token cannot use up the owner's.
+  if (!ctx.deps.feed.cache.isRevoked(claims))
+    await enforceBudget(ctx.res, ctx.deps.budgets.revoke, claims.sub);
   const { published } = await ctx.deps.revoker.logout(claims, claims.sub);
   clearTokenCookies(ctx.res, ctx.deps.env.COOKIE_SECURE);
   if (!published) throw notYetEverywhere();
@@ -45,6 +50,7 @@ function notYetEverywhere(): TRPCError {
 }
 
 export const logoutAll = protectedProcedure.mutation(async ({ ctx }) => {
+  await enforceBudget(ctx.res, ctx.deps.budgets.logoutAll, ctx.user.sub);
   const { sessions, published } = await ctx.deps.revoker.revokeUser({
     userId: ctx.user.sub,
     reason: 'logout_all',
@@ -69,14 +75,19 @@ export const sessions = protectedProcedure.query(async ({ ctx }) => {
 export const revokeSession = protectedProcedure
   .input(z.object({ sessionId: sessionIdSchema }).strict())
   .mutation(async ({ ctx, input }) => {
+    await enforceBudget(ctx.res, ctx.deps.budgets.revoke, ctx.user.sub);
     const { found, published } = await ctx.deps.revoker.revokeSession({
       sessionId: input.sessionId,
       userId: ctx.user.sub,
       reason: 'revoked_by_user',
       actor: ctx.user.sub,
     });
-    // Someone else's session is reported exactly like a missing one.
-    if (!found) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such session' });
+    // Someone else's session is reported exactly like a missing one, and costs no budget: made-up ids
+    // must not let a thief spend the owner's.
+    if (!found) {
+      await ctx.deps.budgets.revoke.refund(ctx.user.sub);
+      throw new TRPCError({ code: 'NOT_FOUND', message: 'No such session' });
+    }
     if (input.sessionId === ctx.user.sid) clearTokenCookies(ctx.res, ctx.deps.env.COOKIE_SECURE);
     if (!published) throw notYetEverywhere();
     return { ok: true as const };

@@ -2,6 +2,7 @@ import { AuthError } from '@revoke/auth';
 import { assertCsrf, toTRPCError } from '@revoke/auth/trpc';
 import { z } from 'zod';
 import { REFRESH_TOKEN_COOKIE } from '../http/cookies.ts';
+import { enforceBudget } from '../http/enforce-budget.ts';
 import { looksLikeRefreshToken } from '../sessions/refresh-token.ts';
 import { rotateRefreshToken } from '../sessions/rotate-refresh-token.ts';
 import { publicProcedure } from '../trpc.ts';
@@ -32,6 +33,7 @@ export const refresh = publicProcedure.input(refreshInput).mutation(async ({ ctx
     throw toTRPCError(new AuthError('TOKEN_MISSING', { message: 'No refresh token was presented' }));
   if (!input?.refreshToken) assertCsrf({ ...ctx.auth, credential: { token, source: 'cookie' } }, 'mutation');
   if (!looksLikeRefreshToken(token)) throw refusal('TOKEN_INVALID');
+  await enforceBudget(ctx.res, ctx.deps.budgets.refresh, token);
 
   const result = await rotateRefreshToken(db, token, {
     refreshTtlSec: env.REFRESH_TOKEN_TTL_SEC,

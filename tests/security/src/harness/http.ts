@@ -18,6 +18,8 @@ export interface SendOptions {
   body?: string | Buffer;
   /** Fail (reject) if the whole answer has not arrived by then (default 30 s). */
   timeoutMs?: number;
+  /** Send from this local address, e.g. `127.0.0.2` (Linux routes all of 127.0.0.0/8 to loopback). */
+  localAddress?: string;
 }
 
 /**
@@ -46,7 +48,7 @@ function sendOnce(url: string, options: SendOptions): Promise<Answer> {
   if (body !== undefined && !Array.isArray(headers) && !headers['transfer-encoding'])
     headers['content-length'] = String(Buffer.byteLength(body));
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers, agent: false }, (res) => {
+    const req = request(url, { method, headers, agent: false, localAddress: options.localAddress }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);

@@ -21,8 +21,9 @@ export interface Stack {
 
 /**
  * Starts the stack on free ports with a fresh database and its own Redis key prefix (as tests/e2e
- * does). The per-IP login limit is raised: every request of a file comes from 127.0.0.1, and the
- * suite is about hostile input, not throttling (the per-account failure limit keeps its default).
+ * does). The per-IP login limit and the budgets are raised: every request of a file comes from
+ * 127.0.0.1, and the suite is about hostile input, not throttling (the per-account failure limit keeps
+ * its default; `limits.security.test.ts` passes small budgets of its own).
  */
 export async function startStack(overrides: Record<string, string> = {}): Promise<Stack> {
   const database: FreshDatabase = await createFreshDatabase({ prefix: 'security' });
@@ -38,6 +39,9 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
     NOTES_URL: `http://127.0.0.1:${notesPort}`,
     ACTIVITY_URL: `http://127.0.0.1:${activityPort}`,
     LOGIN_MAX_PER_IP: '100000',
+    REGISTER_MAX_PER_IP: '100000',
+    REVOKE_MAX_PER_USER: '100000',
+    REFRESH_MAX_PER_SESSION: '100000',
     LOG_LEVEL: 'warn',
     ...serviceCredentialEnv(),
     ...overrides,
