@@ -1,3 +1,4 @@
+import type { RevocationKind } from '@revoke/auth';
 import { type AuthMetrics, createAuthMetrics } from '@revoke/auth/metrics';
 import { Counter, Gauge } from 'prom-client';
 import type { PruneCounts } from './maintenance/prune.ts';
@@ -6,7 +7,7 @@ import type { PruneCounts } from './maintenance/prune.ts';
 export interface AppMetrics {
   auth: AuthMetrics;
   login(result: 'ok' | 'invalid_credentials' | 'rate_limited'): void;
-  revoked(kind: 'jti' | 'sid' | 'sub'): void;
+  revoked(kind: RevocationKind): void;
   relayed(count: number): void;
   reseeded(): void;
   /** Rows deleted by a pruning run, per table. */

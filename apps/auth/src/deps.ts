@@ -105,6 +105,9 @@ export async function buildDeps(
     db,
     maxTokenLifetimeSec: env.ACCESS_TOKEN_TTL_SEC,
     clockToleranceSec: env.CLOCK_TOLERANCE_SEC,
+    // A key withdrawn by any auth process leaves this one's JWKS and stops signing within one pub/sub
+    // hop, not at the next reload (only called once the feed below exists).
+    isWithdrawn: (kid) => feed.cache.isKeyWithdrawn(kid),
   });
   await keys.init();
   const tokens = createAccessTokenIssuer({

@@ -71,3 +71,36 @@ describe('admin CLI', () => {
     );
   }, 60_000);
 });
+
+describe('admin withdraw-key', () => {
+  const kidOf = (token: string): string =>
+    JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).kid;
+
+  it('revokes every token the key signed, takes it out of the JWKS, and logins go on with a new key', async () => {
+    const { accessToken } = await signUpAndLogIn(app);
+    const leaked = kidOf(accessToken);
+    const result = await admin('withdraw-key', leaked);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`withdrew key ${leaked}`);
+    // Refused: as revoked where the key is still known (every cached JWKS), as invalid where it is
+    // gone (the app's own key set drops a withdrawn key as soon as its feed hears of it).
+    await eventually(async () => {
+      const me = await app.query('auth.me', { authorization: `Bearer ${accessToken}` });
+      return me.status === 401 && ['TOKEN_REVOKED', 'TOKEN_INVALID'].includes(me.body.error.data.reason);
+    }, 3000);
+    expect(app.deps.feed.cache.isKeyWithdrawn(leaked)).toBe(true);
+    const jwks = (await (await fetch(`${app.url}/.well-known/jwks.json`)).json()) as {
+      keys: { kid: string }[];
+    };
+    expect(jwks.keys.map((key) => key.kid)).not.toContain(leaked);
+    const fresh = await signUpAndLogIn(app);
+    expect(kidOf(fresh.accessToken)).not.toBe(leaked);
+    expect((await app.query('auth.me', { authorization: `Bearer ${fresh.accessToken}` })).status).toBe(200);
+  }, 60_000);
+
+  it('refuses a kid it does not hold, naming the keys', async () => {
+    const result = await admin('withdraw-key', 'no-such-kid');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('no signing key "no-such-kid"');
+  }, 60_000);
+});

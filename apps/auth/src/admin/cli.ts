@@ -17,7 +17,9 @@ Commands:
   revoke-session <session>   revoke one session (its refresh token and live access tokens)
   rotate-key [--publish-delay-sec N]
                              publish a new signing key now; it signs after N seconds (default 60)
-  status                     live revocations by kind, relay lag, Redis epoch
+  withdraw-key <kid>         emergency: revoke every token the key signed (every service refuses them
+                             within S), take it out of the JWKS, and sign with a new key from now
+  status                     live revocations by kind, signing keys, relay lag, Redis epoch
   prune                      delete expired rows now (one run, as the app's timer does; README "Retention")
 
 Uses the same environment as the auth app (DATABASE_URL, REDIS_URL, …).`;
@@ -83,6 +85,18 @@ async function main(argv: string[]): Promise<number> {
         );
         break;
       }
+      case 'withdraw-key': {
+        if (!target) throw new UsageError('withdraw-key needs a key id (kid); `status` lists them');
+        const known = deps.keys.list().map((key) => key.kid);
+        if (!known.includes(target))
+          throw new UsageError(`no signing key "${target}" (the keys are: ${known.join(', ')})`);
+        // Revoked first: its tokens are refused everywhere even if what follows fails (rerun it then).
+        const result = await deps.revoker.withdrawKey({ kid: target, actor: 'admin:cli' });
+        const { signing } = await deps.keys.withdraw(target);
+        console.log(`withdrew key ${target}: every token it signed is revoked; key ${signing} signs now`);
+        if (!result.published) console.warn(NOT_PUBLISHED);
+        break;
+      }
       case 'status': {
         const live = await deps.db
           .select({ kind: revocations.kind, n: count() })
@@ -97,7 +111,7 @@ async function main(argv: string[]): Promise<number> {
         const byKind = Object.fromEntries(live.map((row) => [row.kind, row.n]));
         console.log(`users:                 ${userCount?.n ?? 0}`);
         console.log(
-          `live revocations:      jti ${byKind.jti ?? 0}, sid ${byKind.sid ?? 0}, sub ${byKind.sub ?? 0}`,
+          `live revocations:      jti ${byKind.jti ?? 0}, sid ${byKind.sid ?? 0}, sub ${byKind.sub ?? 0}, kid ${byKind.kid ?? 0}`,
         );
         // One index per shard in a Redis Cluster (one on a single Redis): the sum is what Redis holds.
         const { shards } = revocationKeys(env.REVOCATION_PREFIX, {
@@ -108,6 +122,10 @@ async function main(argv: string[]): Promise<number> {
         console.log(
           `relay:                 ${pending?.n ?? 0} pending, lag ${(await deps.relay.lagSeconds()).toFixed(1)} s`,
         );
+        for (const key of deps.keys.list())
+          console.log(
+            `signing key:           ${key.kid}${key.current ? ' (signs now)' : ''}${key.retiresAt ? `, retires ${key.retiresAt.toISOString()}` : ''}`,
+          );
         console.log(
           `Redis epoch:           ${(await deps.writer.readEpoch()) ?? '(none: Redis lost its data)'}`,
         );

@@ -8,7 +8,7 @@ export type RevocationRecord = {
   /** User id, `admin:<name>` or `system`. */
   actor: string;
 } & (
-  | { kind: 'jti' | 'sid'; subject: string; expiresAt: Date }
+  | { kind: 'jti' | 'sid' | 'kid'; subject: string; expiresAt: Date }
   | { kind: 'sub'; subject: string; notBefore: Date; expiresAt: Date }
 );
 

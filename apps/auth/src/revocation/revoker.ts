@@ -1,4 +1,4 @@
-import type { AccessClaims, Logger } from '@revoke/auth';
+import type { AccessClaims, Logger, RevocationKind } from '@revoke/auth';
 import { and, eq, isNull, sql } from '@revoke/db';
 import { type AuthDb, auditLog, sessions, users } from '@revoke/db/auth';
 import { recordLogout } from './record-logout.ts';
@@ -19,7 +19,7 @@ export interface RevokerOptions {
    */
   publishWaitMs?: number;
   /** Called once per committed revocation, by kind (metrics). */
-  onRevoked?: (kind: 'jti' | 'sid' | 'sub') => void;
+  onRevoked?: (kind: RevocationKind) => void;
 }
 
 /**
@@ -161,8 +161,30 @@ export function createRevoker(options: RevokerOptions) {
       for (let i = 0; i < ended; i++) options.onRevoked?.('sid');
       return { sessions: ended, published: await publish() };
     },
+
+    /**
+     * Every token signed by a withdrawn key (`kid`), until the last one it could have signed expired.
+     * Other auth processes learn of the withdrawal at their next key reload (every 15 s) and may sign
+     * with the key until then: the margin covers them.
+     */
+    async withdrawKey(input: { kid: string; actor: string }): Promise<{ published: boolean }> {
+      const expiresAt = new Date(Date.now() + (accessTtlSec + KEY_RELOAD_MARGIN_SEC) * 1000);
+      await db.transaction(async (tx) => {
+        await recordRevocations(tx, [
+          { kind: 'kid', subject: input.kid, expiresAt, reason: 'key_withdrawn', actor: input.actor },
+        ]);
+        await tx
+          .insert(auditLog)
+          .values({ actor: input.actor, action: 'withdraw_key', target: input.kid, detail: {} });
+      });
+      options.onRevoked?.('kid');
+      return { published: await publish() };
+    },
   };
 }
+
+/** Longer than any auth process takes to reload its signing keys (every 15 s), with room to spare. */
+const KEY_RELOAD_MARGIN_SEC = 60;
 
 /** The revocation operations of the auth app. */
 export type Revoker = ReturnType<typeof createRevoker>;

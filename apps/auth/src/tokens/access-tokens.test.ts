@@ -9,16 +9,12 @@ const ISSUER = 'http://auth.test';
 const AUDIENCE = 'revoke';
 
 /** A one-key store, no database: the issuer only needs `current()`. */
-async function oneKeyStore(): Promise<SigningKeyStore> {
+async function oneKeyStore(): Promise<Pick<SigningKeyStore, 'current' | 'signingKey' | 'jwks'>> {
   const generated = await generateSigningKey();
   const privateKey = await importSigningKey(generated.privateJwk);
   return {
-    init: async () => {},
-    reload: async () => {},
-    rotate: async () => {
-      throw new Error('not in this test');
-    },
     current: () => ({ kid: generated.kid, privateKey }),
+    signingKey: async () => ({ kid: generated.kid, privateKey }),
     jwks: () => ({ keys: [{ ...generated.publicJwk } as never] }),
   };
 }

@@ -30,7 +30,8 @@ export interface IssuedAccessToken {
 
 /** Options of {@link createAccessTokenIssuer}. */
 export interface AccessTokenIssuerOptions {
-  keys: SigningKeyStore;
+  /** Only the key that signs now is needed. */
+  keys: Pick<SigningKeyStore, 'signingKey'>;
   /** `iss`: the auth app's URL. */
   issuer: string;
   /** `aud`: the fleet of services that accept the tokens. */
@@ -102,7 +103,7 @@ export function createAccessTokenIssuer(options: AccessTokenIssuerOptions): Acce
   }): Promise<IssuedAccessToken> {
     const exp = claims.iat + claims.ttlSec;
     const jti = randomBytes(16).toString('base64url');
-    const { kid, privateKey } = keys.current();
+    const { kid, privateKey } = await keys.signingKey();
     const extra = claims.clientId === undefined ? {} : { client_id: claims.clientId };
     const token = await new SignJWT({ sid: claims.sid, ...extra })
       .setProtectedHeader({ alg: SIGNING_ALG, typ: 'at+jwt', kid })

@@ -2,7 +2,7 @@ import { createDb } from '@revoke/db';
 import { signingKeys } from '@revoke/db/auth';
 import { createTestDb, type TestDb } from '@revoke/db/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createSigningKeyStore, type SigningKeyStoreOptions } from './signing-keys.ts';
+import { createSigningKeyStore, type SigningKeyStoreOptions, UnknownKeyError } from './signing-keys.ts';
 
 const LIFETIME_SEC = 900;
 const TOLERANCE_SEC = 5;
@@ -182,5 +182,42 @@ describe('the signing key store', () => {
     expect(store().jwks()).toEqual({ keys: [] });
     expect(() => store({ maxTokenLifetimeSec: -1 })).toThrow(RangeError);
     expect(() => store({ defaultPublishDelaySec: 1.5 })).toThrow(RangeError);
+  });
+});
+
+describe('emergency withdrawal of a key', () => {
+  it('the key signing now: gone from the JWKS and the table at once, and a new key signs from now', async () => {
+    const keys = store();
+    await keys.init();
+    const leaked = keys.current().kid;
+    const { signing } = await keys.withdraw(leaked);
+    expect(signing).not.toBe(leaked);
+    expect(keys.current().kid).toBe(signing);
+    expect(kids(keys.jwks())).toEqual([signing]);
+    expect(keys.list().map((key) => key.kid)).toEqual([signing]);
+    // Another process sees the same at its next reload.
+    const other = store();
+    await other.init();
+    expect(other.current().kid).toBe(signing);
+  });
+
+  it('a key published but not signing yet: withdrawn, and the key signing now goes on', async () => {
+    const keys = store();
+    await keys.init();
+    const signingNow = keys.current().kid;
+    const pending = await keys.rotate({ publishDelaySec: 60 });
+    expect(await keys.withdraw(pending)).toEqual({ signing: signingNow });
+    expect(kids(keys.jwks())).toEqual([signingNow]);
+    expect(keys.list()).toEqual([
+      expect.objectContaining({ kid: signingNow, current: true, retiresAt: null }),
+    ]);
+  });
+
+  it('refuses a kid it does not hold, changing nothing', async () => {
+    const keys = store();
+    await keys.init();
+    const before = kids(keys.jwks());
+    await expect(keys.withdraw('no-such-kid')).rejects.toThrow(UnknownKeyError);
+    expect(kids(keys.jwks())).toEqual(before);
   });
 });

@@ -1,4 +1,4 @@
-import { gt, isNull, lt, or, sql } from '@revoke/db';
+import { eq, gt, isNull, lt, or, sql } from '@revoke/db';
 import { type AuthDb, type SigningKey, signingKeys } from '@revoke/db/auth';
 import type { CryptoKey, JSONWebKeySet, JWK } from 'jose';
 import { generateSigningKey, importSigningKey, publicMembers, SIGNING_ALG } from './key-material.ts';
@@ -9,6 +9,12 @@ export interface SigningKeyStore {
   init(): Promise<void>;
   /** The key that signs now: the newest whose `activates_at <= now` and not retired. Throws if there is none (not initialised). */
   current(): { kid: string; privateKey: CryptoKey };
+  /**
+   * The key to sign with: {@link current}, unless it was withdrawn (another process ran
+   * `withdraw-key`, and this one heard the revocation before its next reload): then the keys are
+   * reloaded first, so no token is born revoked.
+   */
+  signingKey(): Promise<{ kid: string; privateKey: CryptoKey }>;
   /**
    * The public JWKS: every key not retired, or retired less than `maxTokenLifetimeSec +
    * clockToleranceSec` ago (its last tokens may still be live), pending keys included. Each key has
@@ -28,6 +34,21 @@ export interface SigningKeyStore {
   rotate(options?: { publishDelaySec?: number }): Promise<string>;
   /** Re-reads keys from the database (another process rotated). */
   reload(): Promise<void>;
+  /**
+   * Emergency withdrawal of a key (it leaked): deletes it at once, so it leaves the JWKS and never
+   * signs again; when it was the key signing now (or one pending), a new key signs from this moment
+   * (services fetch it on its first unknown `kid`, after their refetch cooldown). Its tokens still
+   * verify at services that cached the JWKS: revoke them by `kid` too (`Revoker.withdrawKey`).
+   * Returns the `kid` of the key that signs now. Throws `UnknownKeyError` for a key not in the table.
+   */
+  withdraw(kid: string): Promise<{ signing: string }>;
+  /** The keys in the table, newest first: `kid`, whether it signs now, and when it activates/retires. */
+  list(): { kid: string; current: boolean; activatesAt: Date; retiresAt: Date | null }[];
+}
+
+/** No key with this `kid` is stored. */
+export class UnknownKeyError extends Error {
+  override readonly name = 'UnknownKeyError';
 }
 
 /** Options of {@link createSigningKeyStore}. */
@@ -41,6 +62,11 @@ export interface SigningKeyStoreOptions {
   now?: () => number;
   /** Default delay between publishing a rotated key and signing with it (default 60 s). */
   defaultPublishDelaySec?: number;
+  /**
+   * True for a key withdrawn by any auth process (the revocation cache knows within one pub/sub hop):
+   * it leaves the JWKS at once and never signs again, whatever this process last loaded.
+   */
+  isWithdrawn?: (kid: string) => boolean;
 }
 
 interface LoadedKey {
@@ -74,7 +100,7 @@ function isCurrentAt(key: { activatesAt: number; retiresAt: number | null }, now
  * with a KMS key (envelope encryption) before it is written.
  */
 export function createSigningKeyStore(options: SigningKeyStoreOptions): SigningKeyStore {
-  const { db, now = Date.now } = options;
+  const { db, now = Date.now, isWithdrawn = () => false } = options;
   const publishedAfterRetireMs =
     (nonNegativeInteger('maxTokenLifetimeSec', options.maxTokenLifetimeSec) +
       nonNegativeInteger('clockToleranceSec', options.clockToleranceSec)) *
@@ -111,6 +137,14 @@ export function createSigningKeyStore(options: SigningKeyStoreOptions): SigningK
     keys = await load(await db.select().from(signingKeys));
   }
 
+  function current(): { kid: string; privateKey: CryptoKey } {
+    if (keys === undefined) throw new Error('signing key store used before init()');
+    const nowMs = now();
+    const key = keys.find((candidate) => isCurrentAt(candidate, nowMs));
+    if (key === undefined) throw new Error('no active signing key');
+    return { kid: key.kid, privateKey: key.privateKey };
+  }
+
   return {
     async init() {
       await reload();
@@ -140,18 +174,21 @@ export function createSigningKeyStore(options: SigningKeyStoreOptions): SigningK
       await reload();
     },
 
-    current() {
-      if (keys === undefined) throw new Error('signing key store used before init()');
-      const nowMs = now();
-      const key = keys.find((candidate) => isCurrentAt(candidate, nowMs));
-      if (key === undefined) throw new Error('no active signing key');
-      return { kid: key.kid, privateKey: key.privateKey };
+    current,
+
+    async signingKey() {
+      const key = current();
+      if (!isWithdrawn(key.kid)) return key;
+      await reload();
+      return current();
     },
 
     jwks() {
       const nowMs = now();
       return {
-        keys: (keys ?? []).filter((key) => isPublishedAt(key, nowMs)).map((key) => ({ ...key.publicJwk })),
+        keys: (keys ?? [])
+          .filter((key) => isPublishedAt(key, nowMs) && !isWithdrawn(key.kid))
+          .map((key) => ({ ...key.publicJwk })),
       };
     },
 
@@ -182,5 +219,54 @@ export function createSigningKeyStore(options: SigningKeyStoreOptions): SigningK
     },
 
     reload,
+
+    async withdraw(kid) {
+      const generated = await generateSigningKey();
+      const signing = await db.transaction(async (tx) => {
+        await tx.execute(KEY_LOCK);
+        const deleted = await tx.delete(signingKeys).where(eq(signingKeys.kid, kid)).returning();
+        const [withdrawn] = deleted;
+        if (!withdrawn) throw new UnknownKeyError(`no signing key "${kid}"`);
+        const nowMs = now();
+        // A pending key was to retire the keys before it when it activated: they sign on instead.
+        if (withdrawn.activatesAt.getTime() > nowMs)
+          await tx
+            .update(signingKeys)
+            .set({ retiresAt: null })
+            .where(eq(signingKeys.retiresAt, withdrawn.activatesAt));
+        const rest = await tx.select().from(signingKeys);
+        // Pending keys are not a way out: they would sign only later, and services know them already.
+        const current = rest
+          .filter((row) =>
+            isCurrentAt(
+              { activatesAt: row.activatesAt.getTime(), retiresAt: row.retiresAt?.getTime() ?? null },
+              nowMs,
+            ),
+          )
+          .sort((a, b) => b.activatesAt.getTime() - a.activatesAt.getTime())[0];
+        if (current) return current.kid;
+        // The withdrawn key was the one signing: every other key stops, and a new one signs now.
+        await tx
+          .update(signingKeys)
+          .set({ retiresAt: new Date(nowMs) })
+          .where(or(isNull(signingKeys.retiresAt), gt(signingKeys.retiresAt, new Date(nowMs))));
+        await tx
+          .insert(signingKeys)
+          .values({ ...generated, createdAt: new Date(nowMs), activatesAt: new Date(nowMs) });
+        return generated.kid;
+      });
+      await reload();
+      return { signing };
+    },
+
+    list() {
+      const nowMs = now();
+      return (keys ?? []).map((key) => ({
+        kid: key.kid,
+        current: isCurrentAt(key, nowMs),
+        activatesAt: new Date(key.activatesAt),
+        retiresAt: key.retiresAt === null ? null : new Date(key.retiresAt),
+      }));
+    },
   };
 }

@@ -89,6 +89,11 @@ export class RevocationCache {
     return notBefore !== undefined && claims.iat < notBefore;
   }
 
+  /** True when the signing key with this `kid` was withdrawn (its tokens are revoked). */
+  isKeyWithdrawn(kid: string): boolean {
+    return this.#kid.size !== 0 && this.#kid.has(kid);
+  }
+
   /** Number of live entries of every kind. */
   get size(): number {
     return this.#jti.size + this.#sid.size + this.#notBefore.size + this.#kid.size;
