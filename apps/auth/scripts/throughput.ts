@@ -22,7 +22,12 @@ async function rate(label: string, total: number, task: (i: number) => Promise<v
   return perSecond;
 }
 
-const app = await startTestAuthApp({ LOGIN_MAX_PER_IP: '1000000', LOGIN_MAX_FAILURES: '10000', REGISTER_MAX_PER_IP: '1000000', REVOKE_MAX_PER_USER: '1000000' });
+const app = await startTestAuthApp({
+  LOGIN_MAX_PER_IP: '1000000',
+  LOGIN_MAX_FAILURES: '10000',
+  REGISTER_MAX_PER_IP: '1000000',
+  REVOKE_MAX_PER_USER: '1000000',
+});
 try {
   const users = Array.from({ length: USERS }, () => newCredentials('bench'));
   console.log(`auth app at ${app.url}; ${USERS} users, concurrency ${CONCURRENCY}`);
