@@ -11,7 +11,8 @@ export interface ActivityContext extends AuthContext {
 export function createActivityContext(deps: ActivityDeps, headers: HeaderSource): ActivityContext {
   const { serviceGuard } = deps.auth;
   const internal = serviceGuard && { guard: serviceGuard, callers: deps.env.INTERNAL_CALLERS };
-  return { auth: createAuthContext(deps.auth.guard, headers, { internal }), deps };
+  const cookieName = deps.auth.accessCookie;
+  return { auth: createAuthContext(deps.auth.guard, headers, { cookieName, internal }), deps };
 }
 
 export const { router, protectedProcedure, internalProcedure, createCallerFactory } =

@@ -1,4 +1,5 @@
 import { clusterNodesProblem } from '@revoke/auth';
+import { secureCookiesByDefault } from '@revoke/auth/trpc';
 import { z } from 'zod';
 import { parseServiceClients } from './oauth/service-clients.ts';
 
@@ -135,13 +136,12 @@ export const envSchema = z
   })
   .transform((env) => {
     const url = env.AUTH_URL ?? `http://127.0.0.1:${env.AUTH_PORT}`;
-    const localHttp = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(url);
     return {
       ...env,
       AUTH_URL: url,
       /** `iss` of every access token. */
       ISSUER: url,
-      COOKIE_SECURE: env.COOKIE_SECURE ? env.COOKIE_SECURE === 'true' : !localHttp,
+      COOKIE_SECURE: env.COOKIE_SECURE ? env.COOKIE_SECURE === 'true' : secureCookiesByDefault(url),
     };
   });
 

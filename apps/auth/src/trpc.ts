@@ -1,6 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CookieSerializeOptions } from '@fastify/cookie';
-import { type AuthContext, createAuthContext, createAuthTRPC } from '@revoke/auth/trpc';
+import {
+  type AuthContext,
+  accessTokenCookieName,
+  createAuthContext,
+  createAuthTRPC,
+} from '@revoke/auth/trpc';
 import { isDatabaseUnavailable } from '@revoke/db';
 import type { AuthDeps } from './deps.ts';
 
@@ -27,7 +32,8 @@ export interface AppContext extends AuthContext {
 
 /** Builds a context from a request (fastify's, or a test's stand-in). */
 export function createAppContext(deps: AuthDeps, req: RequestInfo, res: ReplyControl): AppContext {
-  return { auth: createAuthContext(deps.guard, req.headers), deps, req, res };
+  const cookieName = accessTokenCookieName(deps.env.COOKIE_SECURE);
+  return { auth: createAuthContext(deps.guard, req.headers, { cookieName }), deps, req, res };
 }
 
 export const { router, publicProcedure, protectedProcedure, createCallerFactory } =

@@ -9,7 +9,7 @@ export interface NotesContext extends AuthContext {
 
 /** Builds a context from request headers (fastify's, or a test's plain object). */
 export function createNotesContext(deps: NotesDeps, headers: HeaderSource): NotesContext {
-  return { auth: createAuthContext(deps.auth.guard, headers), deps };
+  return { auth: createAuthContext(deps.auth.guard, headers, { cookieName: deps.auth.accessCookie }), deps };
 }
 
 export const { router, protectedProcedure, createCallerFactory } = createAuthTRPC<NotesContext>({

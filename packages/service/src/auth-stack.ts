@@ -16,6 +16,7 @@ import {
   type TokenVerifier,
 } from '@revoke/auth';
 import { type AuthMetrics, createAuthMetrics } from '@revoke/auth/metrics';
+import { accessTokenCookieName, secureCookiesByDefault } from '@revoke/auth/trpc';
 
 export interface AuthStackOptions {
   redisUrl: string;
@@ -31,6 +32,8 @@ export interface AuthStackOptions {
   logger: Logger;
   /** Default: the auth app's `/.well-known/jwks.json`, cached, with a cooldown on unknown `kid`s. */
   keys?: KeySource;
+  /** Whether the auth app's cookies are Secure (default: as it decides from `authUrl`). */
+  cookieSecure?: boolean | undefined;
   /**
    * This service's own audience for service tokens (`activity`), when it serves internal procedures:
    * then a second verifier accepts tokens the auth app minted for it (and only those; user tokens carry
@@ -46,6 +49,8 @@ export interface AuthStack {
   guard: AuthGuard;
   /** Authenticates calling services' tokens; set when `serviceAudience` was given. */
   serviceGuard?: AuthGuard | undefined;
+  /** The name of the cookie browsers send the access token in (`accessTokenCookieName`). */
+  accessCookie: string;
   metrics: AuthMetrics;
   close(): Promise<void>;
 }
@@ -83,7 +88,8 @@ export function createAuthStack(options: AuthStackOptions): AuthStack {
     serviceAudience === undefined
       ? undefined
       : createAuthGuard({ verifier: verifierFor(serviceAudience), feed, logger: options.logger });
-  return { verifier, feed, guard, serviceGuard, metrics, close: () => feed.close() };
+  const accessCookie = accessTokenCookieName(options.cookieSecure ?? secureCookiesByDefault(options.authUrl));
+  return { verifier, feed, guard, serviceGuard, accessCookie, metrics, close: () => feed.close() };
 }
 
 /** The settings of `serviceEnvShape` that the auth stack reads. */
@@ -101,6 +107,7 @@ export interface AuthStackEnv {
   MAX_TOKEN_LIFETIME_SEC?: number | undefined;
   /** This service's audience for service tokens, when it serves internal procedures. */
   SERVICE_AUDIENCE?: string | undefined;
+  COOKIE_SECURE?: 'true' | 'false' | undefined;
 }
 
 /**
@@ -142,6 +149,7 @@ export async function startAuthStack(
     maxLifetimeSec: policy.maxTokenLifetimeSec,
     logger,
     serviceAudience: env.SERVICE_AUDIENCE,
+    cookieSecure: env.COOKIE_SECURE === undefined ? undefined : env.COOKIE_SECURE === 'true',
     ...(options.keys ? { keys: options.keys } : {}),
   });
   const firstSnapshot = auth.feed.start();

@@ -41,6 +41,11 @@ export const serviceEnvShape = {
   REVOCATION_STALE_AFTER_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
   /** Longest access-token lifetime accepted (`exp - iat`). Unset: the auth app's; larger: refused at start. */
   MAX_TOKEN_LIFETIME_SEC: z.coerce.number().int().min(30).max(86_400).optional(),
+  /**
+   * Whether the auth app's cookies are `Secure`, which names the access-token cookie this service reads
+   * (`__Host-access_token` when they are). Unset: as the auth app decides, from `AUTH_URL`.
+   */
+  COOKIE_SECURE: z.enum(['true', 'false']).optional(),
   /** Origin of the web client: the only one CORS lets call the services with credentials. */
   WEB_ORIGIN: z.url().default('http://127.0.0.1:5173'),
   /** Set: `/metrics` requires `Authorization: Bearer <it>` (Prometheus `authorization` config). Unset: open. */

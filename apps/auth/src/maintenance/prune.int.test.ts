@@ -314,9 +314,12 @@ describe('pruning in the running app', () => {
         actor: user.user.id,
       });
       await vi.waitFor(() => waitingOn(db, '%insert into "auth"."audit_log"%'), { timeout: 5000 });
-      const pruning = pruneOnce(db, prunePolicyOf(app.deps.env));
+      // The prune neither waits for the locked row nor deletes it: it skips it, and finishes now. (Its
+      // audit stage is left out: the table lock that holds the logout open would hold it too.)
+      const pruning = pruneOnce(db, { ...prunePolicyOf(app.deps.env), auditSec: undefined });
+      const pruned = await pruning;
+      expect(pruned.revocations).toBe(0);
       raced = Promise.all([logoutAll, pruning]);
-      await vi.waitFor(() => waitingOn(db, '%delete from "auth"."revocations"%'), { timeout: 5000 });
     } finally {
       await auditBlocker.release();
     }

@@ -97,11 +97,13 @@ export async function pruneOnce(
 }
 
 /**
- * `DELETE … WHERE id IN (SELECT id … LIMIT n) AND recheck`. The recheck repeats the condition wherever
- * a concurrent writer can change it: under READ COMMITTED, a row updated while the DELETE waited for
- * its lock is rechecked against the outer condition only, not the subquery's, so without it a
- * revocation a logout just merged into (later expiry, back in the outbox) would be deleted on the
- * strength of its old version.
+ * `DELETE … WHERE id IN (SELECT id … LIMIT n FOR UPDATE SKIP LOCKED) AND recheck`. A row another
+ * transaction holds (a logout merging into a revocation, a refresh rotating a token) is skipped, not
+ * waited for: pruning never holds up a request, nor keeps a row locked where the relay (which skips
+ * locked rows too) would then pass it over. The next run takes it if it is still due. The recheck
+ * repeats the condition wherever a concurrent writer can change it: a row updated between the
+ * subquery and the delete is judged on its new version, so a revocation a logout just merged into
+ * (later expiry, back in the outbox) is kept.
  */
 function stage(
   counts: keyof PruneCounts,
@@ -145,13 +147,20 @@ function stagesOf(policy: PrunePolicy, now: Date): Stage[] {
           ),
         ),
       )
-      .limit(limit);
+      .limit(limit)
+      .for('update', { skipLocked: true });
 
   const stages = [
     stage(
       'refreshTokens',
       refreshTokens,
-      (tx, limit) => tx.select({ id: refreshTokens.id }).from(refreshTokens).where(tokenExpired).limit(limit),
+      (tx, limit) =>
+        tx
+          .select({ id: refreshTokens.id })
+          .from(refreshTokens)
+          .where(tokenExpired)
+          .limit(limit)
+          .for('update', { skipLocked: true }),
       tokenExpired,
     ),
     // An ended session's tokens are refused whatever their expiry. `revoked_at` is never cleared or
@@ -162,7 +171,8 @@ function stagesOf(policy: PrunePolicy, now: Date): Stage[] {
         .from(refreshTokens)
         .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
         .where(sessionEnded)
-        .limit(limit),
+        .limit(limit)
+        .for('update', { skipLocked: true }),
     ),
     stage('sessions', sessions, (tx, limit) => sessionsWithoutTokens(tx, sessionEnded, limit)),
     // A logout that ends an idle session meanwhile takes it out of this stage (its reason is kept).
@@ -170,7 +180,13 @@ function stagesOf(policy: PrunePolicy, now: Date): Stage[] {
     stage(
       'revocations',
       revocations,
-      (tx, limit) => tx.select({ id: revocations.id }).from(revocations).where(revocationDone).limit(limit),
+      (tx, limit) =>
+        tx
+          .select({ id: revocations.id })
+          .from(revocations)
+          .where(revocationDone)
+          .limit(limit)
+          .for('update', { skipLocked: true }),
       revocationDone,
     ),
   ];
@@ -179,7 +195,12 @@ function stagesOf(policy: PrunePolicy, now: Date): Stage[] {
     const old = lt(auditLog.at, ago(policy.auditSec));
     stages.push(
       stage('auditLog', auditLog, (tx, limit) =>
-        tx.select({ id: auditLog.id }).from(auditLog).where(old).limit(limit),
+        tx
+          .select({ id: auditLog.id })
+          .from(auditLog)
+          .where(old)
+          .limit(limit)
+          .for('update', { skipLocked: true }),
       ),
     );
   }

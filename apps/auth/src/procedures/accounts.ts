@@ -5,7 +5,7 @@ import { enforceBudget } from '../http/enforce-budget.ts';
 import { ipRateLimitBucket } from '../http/ip-bucket.ts';
 import { startSession } from '../sessions/session-store.ts';
 import { protectedProcedure, publicProcedure } from '../trpc.ts';
-import { issueTokens } from './issue-tokens.ts';
+import { deliveryOf, issueTokens } from './issue-tokens.ts';
 
 /** Same answer for an unknown e-mail and a wrong password, so the login form reveals no accounts. */
 const INVALID_CREDENTIALS = 'Invalid e-mail or password';
@@ -52,7 +52,12 @@ export const login = publicProcedure.input(loginCredentialsSchema).mutation(asyn
     refreshTtlSec: env.REFRESH_TOKEN_TTL_SEC,
   });
   metrics.login('ok');
-  return issueTokens(ctx, { user, sessionId: session.sessionId, refreshToken: session.refreshToken });
+  return issueTokens(ctx, {
+    user,
+    sessionId: session.sessionId,
+    refreshToken: session.refreshToken,
+    delivery: deliveryOf(ctx),
+  });
 });
 
 export const me = protectedProcedure.query(async ({ ctx }) => {

@@ -1,7 +1,7 @@
 import { setTokenCookies } from '../http/cookies.ts';
 import type { AppContext } from '../trpc.ts';
 
-/** What login and refresh answer (DESIGN §5). */
+/** What login and refresh answer to a header-mode client (curl, Postman, a server): the pair itself. */
 export interface TokenPair {
   accessToken: string;
   /** ISO time the access token expires. */
@@ -11,8 +11,27 @@ export interface TokenPair {
 }
 
 /**
- * Mints an access token for a session and sets both cookies. `iat` is no earlier than the user's
- * not-before, so a login right after "log out everywhere" is not born revoked.
+ * What they answer in cookie mode (a browser): no token in the body, where a script on the page could
+ * read it. The tokens travel only in the HttpOnly cookies set beside it.
+ */
+export type CookieSession = Omit<TokenPair, 'accessToken' | 'refreshToken'>;
+
+/**
+ * How a request wants its tokens: `cookie` for a browser page, which must never see them (its
+ * request carries `Origin`: browsers add it to every POST and scripts cannot remove it, so an injected
+ * script gets the cookie answer too), `header` for everything else, which reads them from the body.
+ */
+export type TokenDelivery = 'cookie' | 'header';
+
+/** The delivery a request asks for by where it comes from (see {@link TokenDelivery}). */
+export function deliveryOf(ctx: AppContext): TokenDelivery {
+  return ctx.req.headers.origin === undefined ? 'header' : 'cookie';
+}
+
+/**
+ * Mints an access token for a session and sets both cookies; returns the pair in header mode, and
+ * only its expiry and user in cookie mode. `iat` is no earlier than the user's not-before, so a login
+ * right after "log out everywhere" is not born revoked.
  */
 export async function issueTokens(
   ctx: AppContext,
@@ -20,8 +39,9 @@ export async function issueTokens(
     user: { id: string; email: string; notBefore: Date | null };
     sessionId: string;
     refreshToken: string;
+    delivery: TokenDelivery;
   },
-): Promise<TokenPair> {
+): Promise<TokenPair | CookieSession> {
   const { env, tokens } = ctx.deps;
   const notBefore = input.user.notBefore ? Math.ceil(input.user.notBefore.getTime() / 1000) : undefined;
   const access = await tokens.issue({ sub: input.user.id, sid: input.sessionId, notBefore });
@@ -35,10 +55,10 @@ export async function issueTokens(
     },
     env.COOKIE_SECURE,
   );
-  return {
-    accessToken: access.token,
+  const session = {
     expiresAt: new Date(access.exp * 1000).toISOString(),
-    refreshToken: input.refreshToken,
     user: { id: input.user.id, email: input.user.email },
   };
+  if (input.delivery === 'cookie') return session;
+  return { accessToken: access.token, refreshToken: input.refreshToken, ...session };
 }

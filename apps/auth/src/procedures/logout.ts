@@ -1,5 +1,5 @@
 import { AuthError, isAuthError } from '@revoke/auth';
-import { assertCsrf, toTRPCError } from '@revoke/auth/trpc';
+import { assertCsrf, chooseCandidate, toTRPCError } from '@revoke/auth/trpc';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { clearTokenCookies } from '../http/cookies.ts';
@@ -20,7 +20,11 @@ export const logout = publicProcedure.mutation(async ({ ctx }) => {
   assertCsrf(ctx.auth, 'mutation');
   let claims: Awaited<ReturnType<typeof ctx.deps.verifier.verify>>;
   try {
-    claims = await ctx.deps.verifier.verify(credential.token);
+    const { verifier } = ctx.deps;
+    // A repeated cookie: the one value that verifies is the user's (see `chooseCandidate`).
+    claims = credential.candidates
+      ? (await chooseCandidate(credential.candidates, (token) => verifier.verify(token))).result
+      : await verifier.verify(credential.token);
   } catch (error) {
     throw toTRPCError(isAuthError(error) ? error : new AuthError('TOKEN_INVALID', { cause: error }));
   }

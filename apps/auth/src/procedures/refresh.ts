@@ -1,12 +1,13 @@
 import { AuthError } from '@revoke/auth';
-import { assertCsrf, toTRPCError } from '@revoke/auth/trpc';
+import { assertCsrf, cookieValuesOf, toTRPCError } from '@revoke/auth/trpc';
 import { z } from 'zod';
-import { REFRESH_TOKEN_COOKIE } from '../http/cookies.ts';
+import { refreshTokenCookieName } from '../http/cookies.ts';
 import { enforceBudget } from '../http/enforce-budget.ts';
+import { chooseRefreshToken } from '../sessions/refresh-cookie.ts';
 import { looksLikeRefreshToken } from '../sessions/refresh-token.ts';
 import { rotateRefreshToken } from '../sessions/rotate-refresh-token.ts';
 import { publicProcedure } from '../trpc.ts';
-import { issueTokens } from './issue-tokens.ts';
+import { deliveryOf, issueTokens } from './issue-tokens.ts';
 
 /** The refresh token's own wording: the shared messages speak of the access token. */
 const REFRESH_MESSAGES = {
@@ -27,11 +28,18 @@ const refreshInput = z
 
 export const refresh = publicProcedure.input(refreshInput).mutation(async ({ ctx, input }) => {
   const { db, env, revoker, users } = ctx.deps;
-  const fromCookie = ctx.req.cookies[REFRESH_TOKEN_COOKIE];
-  const token = input?.refreshToken ?? fromCookie;
+  // By cookie (a browser): the answer then carries no token, only the cookies do.
+  const byCookie = !input?.refreshToken;
+  const cookies = cookieValuesOf(ctx.req.headers, refreshTokenCookieName(env.COOKIE_SECURE));
+  let token: string | undefined;
+  try {
+    token = input?.refreshToken ?? (await chooseRefreshToken(db, cookies, env.REFRESH_REUSE_GRACE_SEC));
+  } catch (error) {
+    throw toTRPCError(error as AuthError);
+  }
   if (!token)
     throw toTRPCError(new AuthError('TOKEN_MISSING', { message: 'No refresh token was presented' }));
-  if (!input?.refreshToken) assertCsrf({ ...ctx.auth, credential: { token, source: 'cookie' } }, 'mutation');
+  if (byCookie) assertCsrf({ ...ctx.auth, credential: { token, source: 'cookie' } }, 'mutation');
   if (!looksLikeRefreshToken(token)) throw refusal('TOKEN_INVALID');
   await enforceBudget(ctx.res, ctx.deps.budgets.refresh, token);
 
@@ -60,5 +68,10 @@ export const refresh = publicProcedure.input(refreshInput).mutation(async ({ ctx
   }
   const user = await users.findById(result.userId);
   if (!user) throw refusal('TOKEN_REVOKED');
-  return issueTokens(ctx, { user, sessionId: result.sessionId, refreshToken: result.refreshToken });
+  return issueTokens(ctx, {
+    user,
+    sessionId: result.sessionId,
+    refreshToken: result.refreshToken,
+    delivery: byCookie ? 'cookie' : deliveryOf(ctx),
+  });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { credentialFromHeaders } from './credentials.ts';
+import {
+  accessTokenCookieName,
+  credentialFromHeaders,
+  presentedCredential,
+  SECURE_ACCESS_TOKEN_COOKIE,
+  secureCookiesByDefault,
+} from './credentials.ts';
 
 const token = 'aaa.bbb.ccc';
 
@@ -25,9 +31,47 @@ describe('credentialFromHeaders', () => {
 
   it.each([
     ['two different tokens', { authorization: `Bearer ${token}`, cookie: 'access_token=other.token.here' }],
-    ['a repeated cookie', { cookie: `access_token=${token}; access_token=${token}` }],
+    [
+      'a header beside a repeated cookie',
+      { authorization: `Bearer ${token}`, cookie: `access_token=${token}; access_token=x` },
+    ],
+    [
+      'more repeated cookies than MAX_COOKIE_CANDIDATES',
+      { cookie: Array(4).fill(`access_token=${token}`).join('; ') },
+    ],
     ['another scheme', { authorization: 'Basic dXNlcjpwYXNz' }],
   ])('refuses %s with TOKEN_INVALID', (_, headers) => {
     expect(() => credentialFromHeaders(headers)).toThrow(expect.objectContaining({ code: 'TOKEN_INVALID' }));
+  });
+});
+
+describe('a repeated access-token cookie', () => {
+  it('is returned with every value as candidates, in the order sent, the first as the token', () => {
+    expect(presentedCredential({ cookie: `access_token=planted; theme=x; access_token=${token}` })).toEqual({
+      token: 'planted',
+      source: 'cookie',
+      candidates: ['planted', token],
+    });
+  });
+
+  it('is read under the name given: the __Host- one where cookies are Secure', () => {
+    const headers = { cookie: `access_token=planted; __Host-access_token=${token}` };
+    expect(presentedCredential(headers, { cookieName: SECURE_ACCESS_TOKEN_COOKIE })).toEqual({
+      token,
+      source: 'cookie',
+    });
+  });
+});
+
+describe('secureCookiesByDefault and accessTokenCookieName', () => {
+  it.each([
+    ['http://127.0.0.1:4000', false],
+    ['http://localhost:4000', false],
+    ['http://[::1]:4000', false],
+    ['https://auth.example.com', true],
+    ['http://auth.internal:4000', true],
+  ])('%s → Secure %s', (url, secure) => {
+    expect(secureCookiesByDefault(url)).toBe(secure);
+    expect(accessTokenCookieName(secure)).toBe(secure ? '__Host-access_token' : 'access_token');
   });
 });

@@ -3,8 +3,36 @@ import { AuthError } from '../errors.ts';
 /** Request headers as a fetch `Headers` or a Node `IncomingMessage['headers']`. */
 export type HeaderSource = Headers | Record<string, string | string[] | undefined>;
 
-/** Name of the HttpOnly cookie that carries the access token in browsers. */
+/** Name of the HttpOnly cookie that carries the access token in browsers, over plain HTTP (development). */
 export const ACCESS_TOKEN_COOKIE = 'access_token';
+
+/**
+ * Its name where cookies are `Secure` (HTTPS): the `__Host-` prefix makes the browser refuse the
+ * cookie unless it is Secure, host-only and for path `/`, so no sibling subdomain can plant one of
+ * that name (a planted duplicate would otherwise have to be told apart from the real one).
+ */
+export const SECURE_ACCESS_TOKEN_COOKIE = '__Host-access_token';
+
+/** The access-token cookie's name for a deployment whose cookies are (or are not) `Secure`. */
+export function accessTokenCookieName(secure: boolean): string {
+  return secure ? SECURE_ACCESS_TOKEN_COOKIE : ACCESS_TOKEN_COOKIE;
+}
+
+/**
+ * Whether cookies should be `Secure` for a deployment reached at `url`: yes, except over plain HTTP
+ * on a loopback host (development), where a browser would drop them. Every app derives the same
+ * default from `AUTH_URL`, so the auth app and the services agree on the cookie's name.
+ */
+export function secureCookiesByDefault(url: string): boolean {
+  return !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(url);
+}
+
+/**
+ * Most values of one cookie a request may repeat. A value planted by a sibling site (over HTTP, where
+ * no `__Host-` prefix protects the name) is skipped when it is not a credential of ours; past this
+ * many the request is refused, so the attempt costs a bounded number of verifications.
+ */
+export const MAX_COOKIE_CANDIDATES = 3;
 
 /**
  * Header a browser client must send on every cookie-authenticated mutation. A cross-site form or
@@ -24,6 +52,11 @@ export const SERVICE_TOKEN_HEADER = 'x-service-authorization';
 export interface PresentedCredential {
   token: string;
   source: 'header' | 'cookie';
+  /**
+   * Every value when the cookie came more than once (`token` is the first). The caller uses the one
+   * that is a valid credential of ours, and refuses the request when none or several are.
+   */
+  candidates?: readonly string[];
 }
 
 function header(headers: HeaderSource, name: string): string | undefined {
@@ -32,7 +65,11 @@ function header(headers: HeaderSource, name: string): string | undefined {
   return Array.isArray(value) ? value.join(name === 'cookie' ? '; ' : ', ') : value;
 }
 
-/** Every value of cookie `name` in a Cookie header (several means ambiguous). */
+/** Every value of cookie `name` in the request's Cookie header(s), in the order sent. */
+export function cookieValuesOf(headers: HeaderSource, name: string): string[] {
+  return cookieValues(header(headers, 'cookie'), name).map(decodeURIComponentSafe);
+}
+
 function cookieValues(cookieHeader: string | undefined, name: string): string[] {
   if (!cookieHeader) return [];
   const values: string[] = [];
@@ -59,8 +96,10 @@ function fromAuthorization(value: string | undefined): string | undefined {
 /**
  * The access token a request presents, from `Authorization: Bearer <token>`, a bare
  * `Authorization: <token>`, or the access-token cookie; null when none is presented.
- * Throws `TOKEN_INVALID` for ambiguous credentials (two different tokens, a repeated cookie), since
- * picking one would let a request be judged on a token other than the one the caller meant.
+ * Throws `TOKEN_INVALID` for ambiguous credentials (a header and a cookie that differ, a header beside
+ * a repeated cookie, more than {@link MAX_COOKIE_CANDIDATES} values), since picking one would let a
+ * request be judged on a token other than the one the caller meant. A repeated cookie alone is
+ * returned with its `candidates`: the caller keeps the one value that is ours (see `chooseCandidate`).
  */
 export function credentialFromHeaders(
   headers: HeaderSource,
@@ -75,15 +114,21 @@ export function presentedCredential(
   options: { cookieName?: string } = {},
 ): PresentedCredential | null {
   const bearer = fromAuthorization(header(headers, 'authorization'));
-  const cookies = cookieValues(header(headers, 'cookie'), options.cookieName ?? ACCESS_TOKEN_COOKIE);
-  if (cookies.length > 1)
-    throw new AuthError('TOKEN_INVALID', { message: 'Ambiguous credentials: repeated cookie' });
-  const cookie = cookies[0] ? decodeURIComponentSafe(cookies[0]) : undefined;
-  if (bearer !== undefined && cookie !== undefined && bearer !== cookie) {
+  const cookies = cookieValuesOf(headers, options.cookieName ?? ACCESS_TOKEN_COOKIE);
+  if (cookies.length > MAX_COOKIE_CANDIDATES)
+    throw new AuthError('TOKEN_INVALID', { message: 'Ambiguous credentials: too many repeated cookies' });
+  if (
+    (bearer !== undefined && cookies.some((cookie) => cookie !== bearer)) ||
+    (bearer !== undefined && cookies.length > 1)
+  ) {
     throw new AuthError('TOKEN_INVALID', { message: 'Ambiguous credentials: header and cookie differ' });
   }
   if (bearer !== undefined) return { token: bearer, source: 'header' };
-  return cookie !== undefined ? { token: cookie, source: 'cookie' } : null;
+  const [first] = cookies;
+  if (first === undefined) return null;
+  return cookies.length > 1
+    ? { token: first, source: 'cookie', candidates: cookies }
+    : { token: first, source: 'cookie' };
 }
 
 /**

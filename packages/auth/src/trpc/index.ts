@@ -1,12 +1,17 @@
 export {
   ACCESS_TOKEN_COOKIE,
+  accessTokenCookieName,
   CSRF_HEADER,
+  cookieValuesOf,
   credentialFromHeaders,
   type HeaderSource,
+  MAX_COOKIE_CANDIDATES,
   type PresentedCredential,
   passesCsrfCheck,
   presentedCredential,
+  SECURE_ACCESS_TOKEN_COOKIE,
   SERVICE_TOKEN_HEADER,
+  secureCookiesByDefault,
   serviceCredentialFromHeaders,
 } from './credentials.ts';
 export {
@@ -14,6 +19,7 @@ export {
   type AuthMeta,
   type AuthTRPCOptions,
   assertCsrf,
+  chooseCandidate,
   createAuthContext,
   createAuthTRPC,
   type InternalCalls,

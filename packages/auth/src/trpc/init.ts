@@ -14,8 +14,13 @@ import {
 export interface AuthContext {
   auth: {
     guard: AuthGuard;
-    /** The presented token (null when none), or why the credentials could not even be read. */
-    credential: { token: string | null; source?: 'header' | 'cookie' } | { error: AuthError };
+    /**
+     * The presented token (null when none), or why the credentials could not even be read. With a
+     * repeated cookie, `candidates` holds every value: use {@link chooseCandidate}.
+     */
+    credential:
+      | { token: string | null; source?: 'header' | 'cookie'; candidates?: readonly string[] }
+      | { error: AuthError };
     /** The request passed the CSRF check (required for mutations authenticated by cookie). */
     csrfOk: boolean;
     /**
@@ -100,6 +105,28 @@ async function authenticateCaller(auth: AuthContext['auth']): Promise<string> {
   return claims.sub;
 }
 
+/**
+ * Of the values of a repeated cookie, the one that `check` accepts (verifies, or authenticates), with
+ * what it returned. A value that is not a credential of ours (planted by a sibling site on a shared
+ * host, a stale cookie of another path) is skipped, so it cannot lock the user out; several values
+ * that each pass are refused as ambiguous (`TOKEN_INVALID`), never picked among, so a planted valid
+ * token of someone else's is never used in the user's place. None passing: the first one's error.
+ */
+export async function chooseCandidate<T>(
+  candidates: readonly string[],
+  check: (token: string) => Promise<T>,
+): Promise<{ token: string; result: T }> {
+  const settled = await Promise.allSettled(candidates.map(check));
+  const passed = candidates.flatMap((token, i) => {
+    const outcome = settled[i]!;
+    return outcome.status === 'fulfilled' ? [{ token, result: outcome.value }] : [];
+  });
+  if (passed.length === 1) return passed[0]!;
+  if (passed.length > 1)
+    throw new AuthError('TOKEN_INVALID', { message: 'Ambiguous credentials: repeated cookie' });
+  throw (settled[0] as PromiseRejectedResult).reason;
+}
+
 /** Refuses a cookie-authenticated mutation without the CSRF header (see `CSRF_HEADER`). */
 export function assertCsrf(auth: AuthContext['auth'], type: string): void {
   const byCookie = 'source' in auth.credential && auth.credential.source === 'cookie';
@@ -170,13 +197,21 @@ export function createAuthTRPC<TContext extends AuthContext>(options: AuthTRPCOp
     const { credential, guard } = ctx.auth;
     if ('error' in credential) throw toTRPCError(credential.error);
     assertCsrf(ctx.auth, type);
+    const options = { failOpen: meta?.failOpen === true };
     let user: AccessClaims;
+    let token = credential.token as string;
     try {
-      user = await guard.authenticate(credential.token, { failOpen: meta?.failOpen === true });
+      if (credential.candidates) {
+        ({ token, result: user } = await chooseCandidate(credential.candidates, (candidate) =>
+          guard.authenticate(candidate, options),
+        ));
+      } else {
+        user = await guard.authenticate(credential.token, options);
+      }
     } catch (error) {
       throw toTRPCError(isAuthError(error) ? error : new AuthError('TOKEN_INVALID', { cause: error }));
     }
-    return next({ ctx: { ...ctx, user, token: credential.token as string } });
+    return next({ ctx: { ...ctx, user, token } });
   });
 
   /**
