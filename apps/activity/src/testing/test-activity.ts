@@ -74,6 +74,8 @@ export async function startTestActivity(options: StartTestActivityOptions = {}):
     REVOCATION_PREFIX: prefix,
     AUTH_URL: signer.issuer,
     TOKEN_AUDIENCE: signer.audience,
+    // Plain-HTTP cookies (`access_token`), as the stack runs locally: the signer's issuer is no real URL.
+    COOKIE_SECURE: 'false',
     LOG_LEVEL: 'silent',
     ...options.env,
   });
