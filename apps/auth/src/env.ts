@@ -73,8 +73,8 @@ export const envSchema = z
           return z.NEVER;
         }
       }),
-    /** Lifetime of a service token; no longer than an access token's. */
-    SERVICE_TOKEN_TTL_SEC: seconds(30, 3600, 300),
+    /** Lifetime of a service token; no longer than an access token's (default 300 s, or that if shorter). */
+    SERVICE_TOKEN_TTL_SEC: z.coerce.number().int().min(30).max(3600).optional(),
     /** Secret of the client allowed to call `/oauth/introspect` (HTTP Basic, client id `introspect`). Unset: introspection is refused. */
     INTROSPECTION_SECRET: z.string().min(16).optional(),
     /** Origin of the web client: the only one allowed by CORS and by the CSRF check. */
@@ -129,7 +129,7 @@ export const envSchema = z
     AUDIT_RETENTION_DAYS: seconds(0, 3650, 90),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
-  .refine((env) => env.SERVICE_TOKEN_TTL_SEC <= env.ACCESS_TOKEN_TTL_SEC, {
+  .refine((env) => (env.SERVICE_TOKEN_TTL_SEC ?? 0) <= env.ACCESS_TOKEN_TTL_SEC, {
     message:
       'SERVICE_TOKEN_TTL_SEC must not exceed ACCESS_TOKEN_TTL_SEC (services accept no longer-lived tokens)',
     path: ['SERVICE_TOKEN_TTL_SEC'],
@@ -142,6 +142,7 @@ export const envSchema = z
       /** `iss` of every access token. */
       ISSUER: url,
       COOKIE_SECURE: env.COOKIE_SECURE ? env.COOKIE_SECURE === 'true' : secureCookiesByDefault(url),
+      SERVICE_TOKEN_TTL_SEC: env.SERVICE_TOKEN_TTL_SEC ?? Math.min(300, env.ACCESS_TOKEN_TTL_SEC),
     };
   });
 

@@ -136,10 +136,17 @@ async function notesWith(cookie: string) {
   };
 }
 
+/** The token cookies the browser holds for the auth app: the refresh one only for its own path. */
 async function tokenCookies(context: BrowserContext) {
-  return (await context.cookies(stack.authUrl)).filter((cookie) =>
-    /^(access|refresh)_token$/.test(cookie.name),
-  );
+  const cookies = await context.cookies([stack.authUrl, `${stack.authUrl}/trpc/auth.refresh`]);
+  const tokens = cookies.filter((cookie) => /^(access|refresh)_token$/.test(cookie.name));
+  for (const cookie of tokens)
+    expect([cookie.name, cookie.path, cookie.httpOnly]).toEqual([
+      cookie.name,
+      cookie.name === 'refresh_token' ? '/trpc/auth.refresh' : '/',
+      true,
+    ]);
+  return tokens;
 }
 
 describe('the web client in Chromium', () => {

@@ -19,11 +19,14 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** A read of each service, and the longest token lifetime it accepts (its `maxLifetimeSec`). */
+/**
+ * A read of each service, and the longest token lifetime it accepts (its `maxLifetimeSec`): the auth
+ * app's access-token lifetime everywhere, since the services take theirs from it.
+ */
 const READS = [
   { service: 'auth', path: 'auth.me', maxLifetimeSec: 900 },
-  { service: 'notes', path: 'notes.list', maxLifetimeSec: 3600 },
-  { service: 'activity', path: 'activity.list', maxLifetimeSec: 3600 },
+  { service: 'notes', path: 'notes.list', maxLifetimeSec: 900 },
+  { service: 'activity', path: 'activity.list', maxLifetimeSec: 900 },
 ] as const;
 type Read = (typeof READS)[number];
 const readArb = fc.constantFrom(...READS);

@@ -17,15 +17,20 @@ export const logout = publicProcedure.mutation(async ({ ctx }) => {
   const { credential } = ctx.auth;
   if ('error' in credential) throw toTRPCError(credential.error);
   if (!credential.token) throw toTRPCError(new AuthError('TOKEN_MISSING'));
-  assertCsrf(ctx.auth, 'mutation');
   let claims: Awaited<ReturnType<typeof ctx.deps.verifier.verify>>;
   try {
     const { verifier } = ctx.deps;
-    // A repeated cookie: the one value that verifies is the user's (see `chooseCandidate`).
-    claims = credential.candidates
-      ? (await chooseCandidate(credential.candidates, (token) => verifier.verify(token))).result
-      : await verifier.verify(credential.token);
+    // A repeated cookie: the one value that verifies is the user's (see `chooseCandidate`); settled
+    // before the CSRF check, as protected procedures do.
+    if (credential.candidates) {
+      claims = (await chooseCandidate(credential.candidates, (token) => verifier.verify(token))).result;
+      assertCsrf(ctx.auth, 'mutation');
+    } else {
+      assertCsrf(ctx.auth, 'mutation');
+      claims = await verifier.verify(credential.token);
+    }
   } catch (error) {
+    if (error instanceof TRPCError) throw error;
     throw toTRPCError(isAuthError(error) ? error : new AuthError('TOKEN_INVALID', { cause: error }));
   }
   // Logging out a token already revoked writes nothing new, so it spends no budget: a thief looping on

@@ -196,22 +196,22 @@ export function createAuthTRPC<TContext extends AuthContext>(options: AuthTRPCOp
   const protectedProcedure = publicProcedure.use(async ({ ctx, meta, type, next }) => {
     const { credential, guard } = ctx.auth;
     if ('error' in credential) throw toTRPCError(credential.error);
-    assertCsrf(ctx.auth, type);
     const options = { failOpen: meta?.failOpen === true };
+    const authenticate = (token: string) => guard.authenticate(token, options);
     let user: AccessClaims;
     let token = credential.token as string;
     try {
-      if (credential.candidates) {
-        ({ token, result: user } = await chooseCandidate(credential.candidates, (candidate) =>
-          guard.authenticate(candidate, options),
-        ));
-      } else {
-        user = await guard.authenticate(credential.token, options);
-      }
+      // A repeated cookie is settled first: which credential the request carries decides the rest
+      // (an ambiguous one is refused as such, whatever else is wrong with the request).
+      if (credential.candidates)
+        ({ token, result: user } = await chooseCandidate(credential.candidates, authenticate));
+      assertCsrf(ctx.auth, type);
+      if (!credential.candidates) user = await authenticate(token);
     } catch (error) {
+      if (error instanceof TRPCError) throw error;
       throw toTRPCError(isAuthError(error) ? error : new AuthError('TOKEN_INVALID', { cause: error }));
     }
-    return next({ ctx: { ...ctx, user, token } });
+    return next({ ctx: { ...ctx, user: user!, token } });
   });
 
   /**
