@@ -1,44 +1,21 @@
 import { testPrefix } from '@revoke/auth/testing';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useRedisPrefixes } from '../testing/redis-prefixes.ts';
 import { type BudgetOptions, createBudget } from './budget.ts';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-let redis: Redis;
-const prefixes: string[] = [];
-
-beforeAll(async () => {
-  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  // Ready before the first test: a budget counts in memory while the client is still connecting.
-  await redis.ping();
-});
-// Each test has its own prefix; only those keys are removed (SCAN, never KEYS or FLUSHALL).
-afterEach(async () => {
-  for (const prefix of prefixes.splice(0)) {
-    const keys = await scanKeys(prefix);
-    if (keys.length > 0) await redis.del(...keys);
-  }
-});
-afterAll(() => redis.quit());
-
-async function scanKeys(prefix: string): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    found.push(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  return found;
-}
+const shared = useRedisPrefixes();
 
 function budgetFor(options: Partial<BudgetOptions> = {}) {
-  const prefix = testPrefix('budget');
-  prefixes.push(prefix);
+  const prefix = shared.prefix('budget');
   return {
     prefix,
-    budget: createBudget({ redis, prefix, rule: { points: 3, durationSec: 600 }, ...options }),
+    budget: createBudget({
+      redis: shared.redis(),
+      prefix,
+      rule: { points: 3, durationSec: 600 },
+      ...options,
+    }),
   };
 }
 
@@ -57,7 +34,7 @@ describe('a budget on Redis', () => {
 
   it('is shared by every process: two budgets on one prefix count together', async () => {
     const { prefix, budget } = budgetFor();
-    const other = createBudget({ redis, prefix, rule: { points: 3, durationSec: 600 } });
+    const other = createBudget({ redis: shared.redis(), prefix, rule: { points: 3, durationSec: 600 } });
     await budget.consume('user-1');
     await other.consume('user-1');
     await budget.consume('user-1');
@@ -73,10 +50,10 @@ describe('a budget on Redis', () => {
   it('keys live under the prefix, expire with the window, and hold a digest, not the subject', async () => {
     const { prefix, budget } = budgetFor();
     await budget.consume('203.0.113.7');
-    const keys = await scanKeys(prefix);
+    const keys = await shared.scanKeys(prefix);
     expect(keys).toHaveLength(1);
     expect(keys[0]).toMatch(new RegExp(`^${prefix}:[A-Za-z0-9_-]{43}$`));
-    const ttl = await redis.ttl(keys[0]!);
+    const ttl = await shared.redis().ttl(keys[0]!);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(600);
   });
@@ -103,8 +80,8 @@ describe('a budget on Redis', () => {
   });
 
   it('refuses a rule that is not whole positive numbers', () => {
-    expect(() => createBudget({ redis, prefix: 'x', rule: { points: 0, durationSec: 60 } })).toThrow(
-      RangeError,
-    );
+    expect(() =>
+      createBudget({ redis: shared.redis(), prefix: 'x', rule: { points: 0, durationSec: 60 } }),
+    ).toThrow(RangeError);
   });
 });

@@ -1,42 +1,14 @@
 import { startPrivateRedis, testPrefix } from '@revoke/auth/testing';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useRedisPrefixes } from '../testing/redis-prefixes.ts';
 import { createLoginRateLimiter, type LoginAttempt, type LoginRateLimiterOptions } from './rate-limit.ts';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-let redis: Redis;
-const prefixes: string[] = [];
-
-beforeAll(async () => {
-  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  // Ready before the first test: the limiters count in memory while the client is still connecting.
-  await redis.ping();
-});
-// Each test has its own prefix; only those keys are removed (SCAN, never KEYS or FLUSHALL).
-afterEach(async () => {
-  for (const prefix of prefixes.splice(0)) {
-    const keys = await scanKeys(prefix);
-    if (keys.length > 0) await redis.del(...keys);
-  }
-});
-afterAll(() => redis.quit());
-
-async function scanKeys(prefix: string): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    found.push(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  return found;
-}
+const shared = useRedisPrefixes();
 
 function limiterFor(options: Partial<LoginRateLimiterOptions> = {}) {
-  const prefix = testPrefix('login-limit');
-  prefixes.push(prefix);
-  return { prefix, limiter: createLoginRateLimiter({ redis, prefix, ...options }) };
+  const prefix = shared.prefix('login-limit');
+  return { prefix, limiter: createLoginRateLimiter({ redis: shared.redis(), prefix, ...options }) };
 }
 
 async function fail(limiter: ReturnType<typeof createLoginRateLimiter>, attempt: LoginAttempt) {
@@ -102,12 +74,12 @@ describe('login rate limiting on Redis', () => {
     const { prefix, limiter } = limiterFor();
     const kinds = (keys: string[]) => keys.map((key) => key.slice(prefix.length).split(':')[0]).sort();
     await fail(limiter, alice);
-    const afterFailure = await scanKeys(prefix);
+    const afterFailure = await shared.scanKeys(prefix);
     // Per address, per account + address, per account from anywhere.
     expect(kinds(afterFailure)).toEqual(['account', 'account-all', 'ip']);
     expect(await limiter.check(alice)).toEqual({ allowed: true });
     await limiter.recordSuccess(alice);
-    const afterSuccess = await scanKeys(prefix);
+    const afterSuccess = await shared.scanKeys(prefix);
     // The account + address counter starts again; the address is known now.
     expect(kinds(afterSuccess)).toEqual(['account-all', 'ip', 'known']);
     for (const key of [...afterFailure, ...afterSuccess]) {
@@ -116,7 +88,7 @@ describe('login rate limiting on Redis', () => {
       expect(key).not.toContain('203.0.113.7');
     }
     for (const key of afterSuccess) {
-      const ttl = await redis.ttl(key);
+      const ttl = await shared.redis().ttl(key);
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(key.startsWith(`${prefix}known:`) ? 30 * 86_400 : 900);
     }
