@@ -1,12 +1,13 @@
 import type { AccessClaims, RevocationKind } from '../claims.ts';
 import { CompactIdSet } from './compact-id-set.ts';
-import { canonicalId, entryFromIndex, type RevocationEntry } from './entry.ts';
+import { entryFromIndex, type RevocationEntry } from './entry.ts';
 
 /**
  * Every live revoked entry, in memory. `isRevoked` is what every request pays for, so it is
  * synchronous and allocation-free: two look-ups in compact id sets, and a `Map` look-up for each of
  * the rare kinds (user not-befores, withdrawn keys) only while one is held. Ids are compared in their
- * canonical spelling (`canonicalId`): the id sets read a UUID in either case as one id.
+ * canonical spelling (`canonicalId`): entries are made canonical where they are parsed, claims where
+ * the token is verified, and the id sets read a UUID in either case as one id anyway.
  *
  * Entries are merged monotonically (a later expiry or a later not-before wins), so applying the
  * same entry twice, or a snapshot and an event in either order, gives the same state.
@@ -85,7 +86,8 @@ export class RevocationCache {
     if (this.#jti.has(claims.jti) || this.#sid.has(claims.sid)) return true;
     if (this.#kid.size !== 0 && claims.kid !== undefined && this.#kid.has(claims.kid)) return true;
     if (this.#notBefore.size === 0) return false;
-    const notBefore = this.#notBefore.get(canonicalId(claims.sub));
+    // Verified claims are canonical already (`toAccessClaims`): no folding on the request path.
+    const notBefore = this.#notBefore.get(claims.sub);
     return notBefore !== undefined && claims.iat < notBefore;
   }
 

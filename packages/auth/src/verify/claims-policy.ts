@@ -1,6 +1,7 @@
 import type { JWTPayload } from 'jose';
 import type { AccessClaims } from '../claims.ts';
 import { AuthError } from '../errors.ts';
+import { canonicalId } from '../revocation/entry.ts';
 
 /** Longest `sub`, `sid` or `jti` accepted: they become cache and Redis keys. */
 export const MAX_CLAIM_STRING_LENGTH = 255;
@@ -63,9 +64,10 @@ export function toAccessClaims(payload: JWTPayload, bounds: ClaimBounds): Access
   return Object.freeze({
     iss: payload.iss,
     aud: audience(payload.aud),
-    sub: boundedString(payload, 'sub'),
-    sid: boundedString(payload, 'sid'),
-    jti: boundedString(payload, 'jti'),
+    // Canonical here, where the ids enter a service: revocations are stored under the same spelling.
+    sub: canonicalId(boundedString(payload, 'sub')),
+    sid: canonicalId(boundedString(payload, 'sid')),
+    jti: canonicalId(boundedString(payload, 'jti')),
     iat,
     exp,
     ...(bounds.kid === undefined ? {} : { kid: bounds.kid }),

@@ -21,6 +21,15 @@ describe('createTokenVerifier: valid tokens', () => {
     expect(Object.isFrozen(claims)).toBe(true);
   });
 
+  it('returns the ids canonical: a UUID sub or sid in upper case comes out in lower case', async () => {
+    const { signer, verifier } = await createHarness();
+    const uuid = '6f9619ff-8b86-d011-b42d-00c04fc964ff';
+    const claims = await verifier.verify(
+      await signer.sign({ sub: uuid.toUpperCase(), sid: uuid.toUpperCase() }),
+    );
+    expect(claims).toMatchObject({ sub: uuid, sid: uuid });
+  });
+
   it('accepts an aud array that contains the audience, and freezes it', async () => {
     const { signer, verifier } = await createHarness();
     const claims = await verifier.verify(await signer.sign({ aud: ['other', signer.audience] }));
