@@ -16,12 +16,15 @@ import { type Logger, pino } from 'pino';
 import { createPasswordHasher, type PasswordHasher } from './accounts/passwords.ts';
 import { createUserRepository, type UserRepository } from './accounts/users.ts';
 import { type AppMetrics, createAppMetrics } from './app-metrics.ts';
+import { type AuditTrail, createAuditTrail } from './audit-trail.ts';
 import type { Env } from './env.ts';
 import { type AuthBudgets, createAuthBudgets } from './http/budgets.ts';
 import { createLoginRateLimiter, type LoginRateLimiter } from './http/rate-limit.ts';
 import { pruneOnce } from './maintenance/prune.ts';
 import { prunePolicyOf } from './maintenance/prune-policy.ts';
 import { Pruner } from './maintenance/pruner.ts';
+import { type ClientRegistry, createClientRegistry } from './oauth/client-registry.ts';
+import { configuredClientsOf } from './oauth/service-clients.ts';
 import { assertNoEviction, RedisGuardian } from './revocation/redis-guardian.ts';
 import { RevocationRelay } from './revocation/revocation-relay.ts';
 import { createRevoker, type Revoker } from './revocation/revoker.ts';
@@ -50,6 +53,9 @@ export interface AuthDeps {
   rateLimiter: LoginRateLimiter;
   /** Per-address, per-user and per-session budgets of the calls that cost work or storage. */
   budgets: AuthBudgets;
+  /** The confidential OAuth clients: configured (env) and registered (`admin client create`). */
+  clients: ClientRegistry;
+  audit: AuditTrail;
   metrics: AppMetrics;
   /** Stops background work and closes every connection. */
   close(): Promise<void>;
@@ -203,6 +209,8 @@ export async function buildDeps(
       knownAddressTtlSec: env.LOGIN_KNOWN_ADDRESS_DAYS * 86_400,
     }),
     budgets: createAuthBudgets({ env, redis, db }),
+    clients: createClientRegistry({ db, configured: configuredClientsOf(env) }),
+    audit: createAuditTrail(db),
     metrics,
     async close() {
       clearInterval(keyReload);

@@ -13,6 +13,7 @@ import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/a
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AuthDeps } from './deps.ts';
 import { registerHealthRoutes } from './http/health.ts';
+import { registerMetadataRoutes } from './http/metadata.ts';
 import { registerOAuthRoutes } from './http/oauth.ts';
 import { registerTokenRoute } from './http/oauth-token.ts';
 import { type AuthRouter, appRouter } from './router.ts';
@@ -51,9 +52,7 @@ export async function createServer(deps: AuthDeps): Promise<FastifyInstance> {
       },
     } satisfies FastifyTRPCPluginOptions<AuthRouter>['trpcOptions'],
   });
-  app.get('/.well-known/jwks.json', async (_request, reply) =>
-    reply.header('cache-control', 'public, max-age=60').send(deps.keys.jwks()),
-  );
+  await registerMetadataRoutes(app, deps);
   // Open `auth.sessionEvents` streams would hold `close()` until every browser went away.
   app.addHook('preClose', async () => closeSessionRevocationHub(deps));
   registerHealthRoutes(app, deps);

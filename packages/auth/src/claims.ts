@@ -22,6 +22,12 @@ export interface AccessClaims {
    * key's tokens are revoked by it. Always set by the verifier; absent only in claims built by hand.
    */
   readonly kid?: string;
+  /**
+   * The OAuth client the token was issued to (RFC 9068 `client_id`): a first-party client for a user's
+   * token (`revoke-web`, `revoke-cli`), the calling service for a service token. Absent in tokens
+   * minted before it was added, and in claims built by hand.
+   */
+  readonly clientId?: string;
 }
 
 /**

@@ -48,6 +48,7 @@ describe('migrations on Postgres', () => {
     );
     expect(rows.map((r) => r.table_name)).toEqual([
       'audit_log',
+      'oauth_clients',
       'refresh_tokens',
       'revocations',
       'sessions',

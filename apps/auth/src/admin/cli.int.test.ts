@@ -104,3 +104,30 @@ describe('admin withdraw-key', () => {
     expect(result.stderr).toContain('no signing key "no-such-kid"');
   }, 60_000);
 });
+
+describe('admin client', () => {
+  it('create prints a secret once, which then authenticates; list shows it; delete ends it at once', async () => {
+    const created = await admin('client', 'create', 'reports', '--can', 'introspect');
+    expect(created.code, created.stderr).toBe(0);
+    const secret = created.stdout.trim().split('\n').at(-1)!;
+    expect(secret).toMatch(/^[\w-]{43}$/);
+    expect((await app.deps.clients.authenticate('reports', secret))?.capabilities.has('introspect')).toBe(
+      true,
+    );
+    expect((await admin('client', 'list')).stdout).toMatch(/reports\s+introspect\s+\(database\)/);
+    const deleted = await admin('client', 'delete', 'reports');
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(await app.deps.clients.authenticate('reports', secret)).toBeUndefined();
+  }, 60_000);
+
+  it('refuses a capability it does not know, a bad id, and an id taken, changing nothing', async () => {
+    const unknown = await admin('client', 'create', 'x-client', '--can', 'everything');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--can takes some of introspect, revoke, service');
+    expect((await admin('client', 'create', 'Bad_Id', '--can', 'introspect')).code).toBe(2);
+    await app.deps.clients.register('taken', ['revoke']);
+    const taken = await admin('client', 'create', 'taken', '--can', 'introspect');
+    expect(taken.code).toBe(2);
+    expect(taken.stderr).toContain('exists');
+  }, 60_000);
+});

@@ -1,13 +1,15 @@
 import { parseArgs } from 'node:util';
 import { revocationKeys } from '@revoke/auth';
 import { count, eq, gt, isNull, sql } from '@revoke/db';
-import { revocations, sessions, users } from '@revoke/db/auth';
+import { CLIENT_CAPABILITIES, type ClientCapability, revocations, sessions, users } from '@revoke/db/auth';
 import { pino } from 'pino';
 import { emailSchema } from '../accounts/credentials-schema.ts';
 import { buildDeps } from '../deps.ts';
 import { loadEnv } from '../env.ts';
 import { pruneOnce } from '../maintenance/prune.ts';
 import { prunePolicyOf } from '../maintenance/prune-policy.ts';
+import { ClientIdTakenError } from '../oauth/client-registry.ts';
+import { clientIdProblem } from '../oauth/service-clients.ts';
 import { parseSessionId } from '../sessions/session-id.ts';
 
 const USAGE = `Usage: pnpm --filter @revoke/auth-app admin <command> [options]
@@ -21,6 +23,10 @@ Commands:
                              within S), take it out of the JWKS, and sign with a new key from now
   status                     live revocations by kind, signing keys, relay lag, Redis epoch
   prune                      delete expired rows now (one run, as the app's timer does; README "Retention")
+  client create <id> --can introspect,revoke,service
+                             register a confidential OAuth client; prints its secret, once
+  client list                every OAuth client (configured and registered) and what it may do
+  client delete <id>         remove a registered client: its secret stops working at once
 
 Uses the same environment as the auth app (DATABASE_URL, REDIS_URL, …).`;
 
@@ -29,7 +35,11 @@ async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { 'publish-delay-sec': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      'publish-delay-sec': { type: 'string' },
+      can: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [command, target] = positionals;
   if (values.help || !command) {
@@ -142,6 +152,10 @@ async function main(argv: string[]): Promise<number> {
         if (result.stopped === 'busy') console.log('another auth instance is pruning; it does the rest');
         break;
       }
+      case 'client': {
+        await clientCommand(deps, positionals.slice(1), values.can);
+        break;
+      }
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
@@ -152,6 +166,51 @@ async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+/** `client create|list|delete`: the OAuth client registry. */
+async function clientCommand(
+  deps: Awaited<ReturnType<typeof buildDeps>>,
+  [action, id]: string[],
+  can: string | undefined,
+): Promise<void> {
+  if (action === 'list') {
+    for (const client of await deps.clients.list())
+      console.log(`${client.id.padEnd(24)} ${client.capabilities.join(',').padEnd(26)} (${client.source})`);
+    return;
+  }
+  if (!id) throw new UsageError(`client ${action ?? ''} needs a client id`);
+  const problem = clientIdProblem(id);
+  if (problem) throw new UsageError(problem);
+  if (action === 'delete') {
+    if (!(await deps.clients.remove(id))) throw new UsageError(`no registered client "${id}"`);
+    await deps.audit.record({ actor: 'admin:cli', action: 'oauth_client_delete', target: id });
+    console.log(`deleted client ${id}; its secret no longer authenticates`);
+    return;
+  }
+  if (action !== 'create') throw new UsageError(`unknown client command "${action ?? ''}"`);
+  const capabilities = (can ?? '').split(',').filter(Boolean);
+  const unknown = capabilities.filter(
+    (capability) => !CLIENT_CAPABILITIES.includes(capability as ClientCapability),
+  );
+  if (capabilities.length === 0 || unknown.length > 0)
+    throw new UsageError(
+      `--can takes some of ${CLIENT_CAPABILITIES.join(', ')}${unknown.length ? ` (not ${unknown.join(', ')})` : ''}`,
+    );
+  try {
+    const secret = await deps.clients.register(id, capabilities as ClientCapability[]);
+    await deps.audit.record({
+      actor: 'admin:cli',
+      action: 'oauth_client_create',
+      target: id,
+      detail: { capabilities },
+    });
+    console.log(`client ${id} may ${capabilities.join(', ')}; its secret (shown once, stored hashed):`);
+    console.log(secret);
+  } catch (error) {
+    if (error instanceof ClientIdTakenError) throw new UsageError(error.message);
+    throw error;
+  }
+}
 
 /** Said when Redis did not take the revocation in time: it is committed, and the running auth app's relay delivers it. */
 const NOT_PUBLISHED =

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clientCredentialsOf } from './client-authentication.ts';
-import { createServiceClientRegistry, parseServiceClients } from './service-clients.ts';
+import { configuredClientsOf, parseServiceClients } from './service-clients.ts';
 
 const SECRET = 'a-secret-of-32-characters-or-more.~_%';
 
@@ -25,17 +25,6 @@ describe('parseServiceClients', () => {
     ['a repeated id', `notes:${SECRET},notes:${SECRET}x`, /listed twice/],
   ])('refuses %s', (_name, list, message) => {
     expect(() => parseServiceClients(list)).toThrow(message);
-  });
-});
-
-describe('createServiceClientRegistry', () => {
-  const registry = createServiceClientRegistry([{ id: 'notes', secret: SECRET }]);
-
-  it('knows a client by its exact secret only', () => {
-    expect(registry.authenticate('notes', SECRET)).toBe('notes');
-    expect(registry.authenticate('notes', `${SECRET}x`)).toBeUndefined();
-    expect(registry.authenticate('notes', '')).toBeUndefined();
-    expect(registry.authenticate('billing', SECRET)).toBeUndefined();
   });
 });
 
@@ -90,5 +79,19 @@ describe('clientCredentialsOf (RFC 6749 §2.3.1)', () => {
     expect(clientCredentialsOf(authorization, body as Record<string, unknown> | undefined)).toMatchObject({
       error,
     });
+  });
+});
+
+describe('configuredClientsOf', () => {
+  it('makes each service client a client that may get service tokens, and INTROSPECTION_SECRET the client `introspect`', () => {
+    expect(
+      configuredClientsOf({
+        SERVICE_CLIENTS: [{ id: 'notes', secret: SECRET }],
+        INTROSPECTION_SECRET: 'i'.repeat(16),
+      }),
+    ).toEqual([
+      { id: 'introspect', secret: 'i'.repeat(16), capabilities: ['introspect'] },
+      { id: 'notes', secret: SECRET, capabilities: ['service'] },
+    ]);
   });
 });

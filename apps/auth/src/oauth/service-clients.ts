@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import type { ConfiguredClient } from './client-registry.ts';
 
 /** A service allowed to get service tokens: its client id and secret. */
 export interface ServiceClient {
@@ -11,6 +11,13 @@ const CLIENT_ID = /^[a-z][a-z0-9-]{1,31}$/;
 const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-/;
 /** Shorter secrets could be guessed; this is what `openssl rand -base64 32` prints, and more. */
 export const MIN_CLIENT_SECRET_LENGTH = 32;
+
+/** Why `id` cannot be a client id, or undefined when it can. */
+export function clientIdProblem(id: string): string | undefined {
+  if (!CLIENT_ID.test(id) || UUID_SHAPE.test(id))
+    return `"${id}" is not a client id (lower-case letters, digits and "-", 2 to 32, not a UUID)`;
+  return undefined;
+}
 
 /**
  * Parses `SERVICE_CLIENTS`: comma-separated `id:secret` (the secret is everything after the first
@@ -39,24 +46,17 @@ export function parseServiceClients(list: string): ServiceClient[] {
   return clients;
 }
 
-const digest = (text: string) => createHash('sha256').update(text).digest();
-
-/** The configured service clients, by id, with secrets held only as digests. */
-export interface ServiceClientRegistry {
-  /** The client id when `secret` is this client's, else undefined. Constant time whatever the input. */
-  authenticate(id: string, secret: string): string | undefined;
-}
-
-/** A {@link ServiceClientRegistry} over the parsed `SERVICE_CLIENTS`. */
-export function createServiceClientRegistry(clients: readonly ServiceClient[]): ServiceClientRegistry {
-  const digests = new Map(clients.map((client) => [client.id, digest(client.secret)]));
-  // Compared against for an unknown id, so that an unknown id costs what a wrong secret costs.
-  const decoy = digest('no such client');
-  return {
-    authenticate(id, secret) {
-      const expected = digests.get(id);
-      const matches = timingSafeEqual(digest(secret), expected ?? decoy);
-      return matches && expected !== undefined ? id : undefined;
-    },
-  };
+/**
+ * The clients configured in the environment: each of `SERVICE_CLIENTS` may get service tokens, and
+ * `INTROSPECTION_SECRET` (kept working as before) is the secret of the client `introspect`.
+ */
+export function configuredClientsOf(env: {
+  SERVICE_CLIENTS: readonly ServiceClient[];
+  INTROSPECTION_SECRET?: string | undefined;
+}): ConfiguredClient[] {
+  const services = env.SERVICE_CLIENTS.map((client) => ({ ...client, capabilities: ['service'] as const }));
+  const introspection = env.INTROSPECTION_SECRET
+    ? [{ id: 'introspect', secret: env.INTROSPECTION_SECRET, capabilities: ['introspect'] as const }]
+    : [];
+  return [...introspection, ...services];
 }

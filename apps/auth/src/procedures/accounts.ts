@@ -5,7 +5,7 @@ import { enforceBudget } from '../http/enforce-budget.ts';
 import { ipRateLimitBucket } from '../http/ip-bucket.ts';
 import { startSession } from '../sessions/session-store.ts';
 import { protectedProcedure, publicProcedure } from '../trpc.ts';
-import { deliveryOf, issueTokens } from './issue-tokens.ts';
+import { deliveryOf, FIRST_PARTY_CLIENTS, issueTokens } from './issue-tokens.ts';
 
 /** Same answer for an unknown e-mail and a wrong password, so the login form reveals no accounts. */
 const INVALID_CREDENTIALS = 'Invalid e-mail or password';
@@ -45,18 +45,22 @@ export const login = publicProcedure.input(loginCredentialsSchema).mutation(asyn
     throw new TRPCError({ code: 'UNAUTHORIZED', message: INVALID_CREDENTIALS });
   }
   await rateLimiter.recordSuccess(attempt);
+  const delivery = deliveryOf(ctx);
+  const clientId = FIRST_PARTY_CLIENTS[delivery];
   const session = await startSession(db, {
     userId: user.id,
     userAgent: ctx.req.headers['user-agent'],
     ip: ctx.req.ip,
     refreshTtlSec: env.REFRESH_TOKEN_TTL_SEC,
+    clientId,
   });
   metrics.login('ok');
   return issueTokens(ctx, {
     user,
     sessionId: session.sessionId,
     refreshToken: session.refreshToken,
-    delivery: deliveryOf(ctx),
+    delivery,
+    clientId,
   });
 });
 

@@ -23,6 +23,12 @@ export type CookieSession = Omit<TokenPair, 'accessToken' | 'refreshToken'>;
  */
 export type TokenDelivery = 'cookie' | 'header';
 
+/**
+ * The first-party clients (RFC 9068 `client_id` of their users' tokens): the web client, and any
+ * client that reads the tokens from the body (curl, Postman, a CLI, `pnpm demo`).
+ */
+export const FIRST_PARTY_CLIENTS = { cookie: 'revoke-web', header: 'revoke-cli' } as const;
+
 /** The delivery a request asks for by where it comes from (see {@link TokenDelivery}). */
 export function deliveryOf(ctx: AppContext): TokenDelivery {
   return ctx.req.headers.origin === undefined ? 'header' : 'cookie';
@@ -40,11 +46,18 @@ export async function issueTokens(
     sessionId: string;
     refreshToken: string;
     delivery: TokenDelivery;
+    /** The session's first-party client (`clientIdOf(delivery)` at login). */
+    clientId: string;
   },
 ): Promise<TokenPair | CookieSession> {
   const { env, tokens } = ctx.deps;
   const notBefore = input.user.notBefore ? Math.ceil(input.user.notBefore.getTime() / 1000) : undefined;
-  const access = await tokens.issue({ sub: input.user.id, sid: input.sessionId, notBefore });
+  const access = await tokens.issue({
+    sub: input.user.id,
+    sid: input.sessionId,
+    notBefore,
+    clientId: input.clientId,
+  });
   setTokenCookies(
     ctx.res,
     {

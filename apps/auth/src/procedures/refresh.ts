@@ -73,5 +73,6 @@ export const refresh = publicProcedure.input(refreshInput).mutation(async ({ ctx
     sessionId: result.sessionId,
     refreshToken: result.refreshToken,
     delivery: byCookie ? 'cookie' : deliveryOf(ctx),
+    clientId: result.clientId,
   });
 });

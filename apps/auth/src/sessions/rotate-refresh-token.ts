@@ -10,7 +10,7 @@ import { openSuccessor, sealSuccessor } from './successor-seal.ts';
  * cannot be handed out again (see {@link rotateRefreshToken}).
  */
 export type RotateResult =
-  | { ok: true; sessionId: string; userId: string; refreshToken: string }
+  | { ok: true; sessionId: string; userId: string; clientId: string; refreshToken: string }
   | { ok: false; reason: 'invalid' | 'expired' | 'revoked' | 'superseded' }
   | { ok: false; reason: 'reused'; sessionId: string; userId: string };
 
@@ -43,6 +43,7 @@ export async function rotateRefreshToken(
         rotatedAt: refreshTokens.rotatedAt,
         successorSealed: refreshTokens.successorSealed,
         userId: sessions.userId,
+        clientId: sessions.clientId,
         revokedAt: sessions.revokedAt,
       })
       .from(refreshTokens)
@@ -53,7 +54,12 @@ export async function rotateRefreshToken(
     if (!row) return { ok: false, reason: 'invalid' };
     if (row.revokedAt) return { ok: false, reason: 'revoked' };
     if (row.expiresAt.getTime() <= now) return { ok: false, reason: 'expired' };
-    const issued = { ok: true, sessionId: row.sessionId, userId: row.userId } as const;
+    const issued = {
+      ok: true,
+      sessionId: row.sessionId,
+      userId: row.userId,
+      clientId: row.clientId,
+    } as const;
     if (row.rotatedAt) {
       if (now - row.rotatedAt.getTime() > options.graceSec * 1000) {
         return { ok: false, reason: 'reused', sessionId: row.sessionId, userId: row.userId };

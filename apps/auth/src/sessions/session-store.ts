@@ -8,11 +8,23 @@ export type Tx = Parameters<Parameters<AuthDb['transaction']>[0]>[0] | AuthDb;
 /** Starts a session (one device) and its first refresh token. */
 export async function startSession(
   tx: Tx,
-  input: { userId: string; userAgent: string | undefined; ip: string | undefined; refreshTtlSec: number },
+  input: {
+    userId: string;
+    userAgent: string | undefined;
+    ip: string | undefined;
+    refreshTtlSec: number;
+    /** The first-party client signing in (default `revoke-cli`): its tokens' `client_id`. */
+    clientId?: string;
+  },
 ): Promise<{ sessionId: string; refreshToken: string }> {
   const [session] = await tx
     .insert(sessions)
-    .values({ userId: input.userId, userAgent: input.userAgent?.slice(0, 512) ?? null, ip: input.ip ?? null })
+    .values({
+      userId: input.userId,
+      userAgent: input.userAgent?.slice(0, 512) ?? null,
+      ip: input.ip ?? null,
+      ...(input.clientId ? { clientId: input.clientId } : {}),
+    })
     .returning({ id: sessions.id });
   const refreshToken = await addRefreshToken(tx, session!.id, input.refreshTtlSec);
   return { sessionId: session!.id, refreshToken: refreshToken.token };

@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer, type Server as NetServer } from 'node:net';
 import { testPrefix } from '@revoke/auth/testing';
 import { createTestDb, type TestDb } from '@revoke/db/testing';
 import type { FastifyInstance } from 'fastify';
@@ -33,7 +33,20 @@ export interface TrpcResponse {
  * Starts the auth app as `index.ts` does, but on port 0, against a throwaway Postgres database
  * (or PGlite when `env.DATABASE_URL` is ''), a unique Redis key prefix, and silent logs.
  */
-export async function startTestAuthApp(env: Record<string, string> = {}): Promise<TestAuthApp> {
+export async function startTestAuthApp(
+  env: Record<string, string> = {},
+  options: {
+    /**
+     * Make the issuer (`AUTH_URL`) the URL the app answers on, for clients that follow the URLs its
+     * metadata names (discovery, JWKS). Its port is known only once listening, after the env is fixed:
+     * so a listener is opened first, made the issuer, and hands its connections to the app's server
+     * (`emit('connection')`, node:http's documented way to inject one).
+     */
+    issuerIsOwnUrl?: boolean;
+  } = {},
+): Promise<TestAuthApp> {
+  const front = options.issuerIsOwnUrl ? await openFront() : undefined;
+  if (front) env = { ...env, AUTH_URL: front.url };
   const db = await createTestDb('auth');
   const parsed = envSchema.parse({
     DATABASE_URL: db.url,
@@ -49,7 +62,8 @@ export async function startTestAuthApp(env: Record<string, string> = {}): Promis
   });
   const app = await createServer(deps);
   await app.listen({ port: 0, host: '127.0.0.1' });
-  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  front?.server.on('connection', (socket) => app.server.emit('connection', socket));
+  const url = front?.url ?? `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
   async function send(path: string, init: RequestInit): Promise<TrpcResponse> {
     const response = await fetch(`${url}/trpc/${path}`, init);
@@ -76,11 +90,19 @@ export async function startTestAuthApp(env: Record<string, string> = {}): Promis
       }),
     query: (path, headers = {}) => send(path, { headers }),
     async close() {
+      front?.server.close();
       await app.close();
       await deps.close();
       await db.close();
     },
   };
+}
+
+/** A loopback listener on a free port, and its URL. */
+async function openFront(): Promise<{ server: NetServer; url: string }> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
 /** A unique e-mail and a valid password. */

@@ -39,7 +39,7 @@ async function setup(startMs = Date.UTC(2030, 0, 1, 12, 0, 0, 250)) {
 }
 
 describe('the access-token issuer', () => {
-  it('signs EdDSA at+jwt tokens with the current kid and exactly the DESIGN §3 claims', async () => {
+  it('signs EdDSA at+jwt tokens with the current kid and exactly the RFC 9068 claims we issue', async () => {
     const { issuer, keys, verifier, clock } = await setup();
     const issued = await issuer.issue({ sub: 'user-1', sid: 'session-1' });
     expect(decodeProtectedHeader(issued.token)).toEqual({
@@ -48,13 +48,23 @@ describe('the access-token issuer', () => {
       kid: keys.current().kid,
     });
     const payload = decodeJwt(issued.token);
-    expect(Object.keys(payload).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'jti', 'sid', 'sub']);
+    expect(Object.keys(payload).sort()).toEqual([
+      'aud',
+      'client_id',
+      'exp',
+      'iat',
+      'iss',
+      'jti',
+      'sid',
+      'sub',
+    ]);
     const nowSec = Math.floor(clock.ms / 1000);
     expect(payload).toEqual({
       iss: ISSUER,
       aud: AUDIENCE,
       sub: 'user-1',
       sid: 'session-1',
+      client_id: 'revoke-cli',
       jti: issued.jti,
       iat: nowSec,
       exp: nowSec + 900,

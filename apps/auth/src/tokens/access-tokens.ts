@@ -9,7 +9,13 @@ export interface AccessTokenIssuer {
    * Signs a token for session `sid` of user `sub` with the current key. `notBefore` is the user's
    * not-before in seconds (log out everywhere), when set: the token's `iat` is never before it.
    */
-  issue(input: { sub: string; sid: string; notBefore?: number | undefined }): Promise<IssuedAccessToken>;
+  issue(input: {
+    sub: string;
+    sid: string;
+    notBefore?: number | undefined;
+    /** The first-party client the session signed in with (RFC 9068 `client_id`; default `revoke-cli`). */
+    clientId?: string;
+  }): Promise<IssuedAccessToken>;
   /**
    * Signs a service token (client credentials): `sub` and `client_id` are the calling service's client
    * id, `aud` the one service it may call, and `sid` a fresh id of its own (so it can be revoked alone).
@@ -58,7 +64,7 @@ export function createAccessTokenIssuer(options: AccessTokenIssuerOptions): Acce
   }
 
   return {
-    async issue({ sub, sid, notBefore }) {
+    async issue({ sub, sid, notBefore, clientId = 'revoke-cli' }) {
       const nowSec = Math.floor(now() / 1000);
       if (notBefore !== undefined && !(Number.isSafeInteger(notBefore) && notBefore >= 0)) {
         throw new RangeError(`notBefore must be a non-negative integer (seconds), got ${notBefore}`);
@@ -70,7 +76,7 @@ export function createAccessTokenIssuer(options: AccessTokenIssuerOptions): Acce
       // a login in the same second as "log out everywhere" must not be born revoked. Verifiers
       // accept an iat up to their clock tolerance ahead, which covers the at most one second here.
       const iat = Math.max(nowSec, notBefore ?? 0);
-      return sign({ sub, sid, aud: audience, iat, ttlSec });
+      return sign({ sub, sid, aud: audience, iat, ttlSec, clientId });
     },
 
     async issueForService({ clientId, audience: serviceAudience, ttlSec: serviceTtlSec }) {

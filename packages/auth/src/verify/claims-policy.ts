@@ -71,5 +71,6 @@ export function toAccessClaims(payload: JWTPayload, bounds: ClaimBounds): Access
     iat,
     exp,
     ...(bounds.kid === undefined ? {} : { kid: bounds.kid }),
+    ...(payload.client_id === undefined ? {} : { clientId: boundedString(payload, 'client_id') }),
   });
 }

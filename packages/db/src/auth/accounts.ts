@@ -34,6 +34,11 @@ export const sessions = authSchema.table(
       .references(() => users.id, { onDelete: 'cascade' }),
     userAgent: text('user_agent'),
     ip: text('ip'),
+    /**
+     * The first-party client the user signed in with (`revoke-web`, the browser client, or `revoke-cli`,
+     * any client reading tokens from the body): the `client_id` of the session's access tokens (RFC 9068).
+     */
+    clientId: text('client_id').notNull().default('revoke-cli'),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     lastSeenAt: timestamptz('last_seen_at').notNull().defaultNow(),
     revokedAt: timestamptz('revoked_at'),

@@ -5,6 +5,7 @@
 
 export { refreshTokens, sessions, users } from './accounts.ts';
 export { auditLog, type StoredJwk, signingKeys } from './audit-and-keys.ts';
+export { CLIENT_CAPABILITIES, type ClientCapability, oauthClients } from './oauth-clients.ts';
 export { authSchema } from './pg-schema.ts';
 export { refreshTokensRelations, sessionsRelations, usersRelations } from './relations.ts';
 export { REVOCATION_KINDS, type RevocationKind, revocations } from './revocations.ts';
