@@ -1,13 +1,4 @@
-import { defineConfig } from 'vitest/config';
-import { reporters } from '../../vitest.shared.ts';
+import { processSuiteConfig } from '@revoke/testkit/vitest';
 
-// One private Redis Cluster and whole processes per file: one file at a time, generous timeouts.
-export default defineConfig({
-  test: {
-    reporters: reporters('@revoke/cluster-tests'),
-    include: ['src/**/*.int.test.ts'],
-    fileParallelism: false,
-    testTimeout: 120_000,
-    hookTimeout: 180_000,
-  },
-});
+// One private Redis Cluster and whole processes per file.
+export default processSuiteConfig('@revoke/cluster-tests', ['src/**/*.int.test.ts']);

@@ -1,13 +1,4 @@
-import { defineConfig } from 'vitest/config';
-import { reporters } from '../../vitest.shared.ts';
+import { processSuiteConfig } from '@revoke/testkit/vitest';
 
-// Every file starts whole processes: one file at a time, generous timeouts.
-export default defineConfig({
-  test: {
-    reporters: reporters('@revoke/e2e'),
-    include: ['src/**/*.int.test.ts'],
-    fileParallelism: false,
-    testTimeout: 120_000,
-    hookTimeout: 180_000,
-  },
-});
+// Every file starts whole processes.
+export default processSuiteConfig('@revoke/e2e', ['src/**/*.int.test.ts']);

@@ -1,13 +1,4 @@
-import { defineConfig } from 'vitest/config';
-import { reporters } from '../../vitest.shared.ts';
+import { processSuiteConfig } from '@revoke/testkit/vitest';
 
-// Every file starts the whole fleet as processes: one file at a time, generous timeouts.
-export default defineConfig({
-  test: {
-    reporters: reporters('@revoke/security-tests'),
-    include: ['src/**/*.security.test.ts'],
-    fileParallelism: false,
-    testTimeout: 120_000,
-    hookTimeout: 180_000,
-  },
-});
+// Every file starts the whole fleet as processes.
+export default processSuiteConfig('@revoke/security-tests', ['src/**/*.security.test.ts']);
