@@ -65,26 +65,15 @@ function readBase64url(id: string, out: Uint32Array, at: number): boolean {
   return true;
 }
 
-/** 32 bits from 8 hex characters (either case) starting at `at`, or -1. */
-function hex8(id: string, at: number): number {
+/** The value of `digits` hex characters (either case, at most 8) starting at `at`, or -1. */
+function hexWord(id: string, at: number, digits: number): number {
   let word = 0;
-  for (let i = at; i < at + 8; i++) {
+  for (let i = at; i < at + digits; i++) {
     const value = HEX_VALUE[id.charCodeAt(i)]!;
     if (value < 0) return -1;
     word = (word << 4) | value;
   }
   return word >>> 0;
-}
-
-/** 16 bits from 4 hex characters (either case) starting at `at`, or -1. */
-function hex4(id: string, at: number): number {
-  let word = 0;
-  for (let i = at; i < at + 4; i++) {
-    const value = HEX_VALUE[id.charCodeAt(i)]!;
-    if (value < 0) return -1;
-    word = (word << 4) | value;
-  }
-  return word;
 }
 
 function readUuid(id: string, out: Uint32Array, at: number): boolean {
@@ -97,12 +86,12 @@ function readUuid(id: string, out: Uint32Array, at: number): boolean {
   ) {
     return false;
   }
-  const w0 = hex8(id, at);
-  const a = hex4(id, at + 9);
-  const b = hex4(id, at + 14);
-  const c = hex4(id, at + 19);
-  const d = hex4(id, at + 24);
-  const w3 = hex8(id, at + 28);
+  const w0 = hexWord(id, at, 8);
+  const a = hexWord(id, at + 9, 4);
+  const b = hexWord(id, at + 14, 4);
+  const c = hexWord(id, at + 19, 4);
+  const d = hexWord(id, at + 24, 4);
+  const w3 = hexWord(id, at + 28, 8);
   if (w0 < 0 || a < 0 || b < 0 || c < 0 || d < 0 || w3 < 0) return false;
   out[0] = w0;
   out[1] = ((a << 16) | b) >>> 0;
