@@ -1,16 +1,14 @@
-import { parseEnvOrExit, portSchema, serviceEnvShape } from '@revoke/service';
+import { appPlacementShape, defineAppEnv, serviceEnvShape } from '@revoke/service';
 import { z } from 'zod';
 
 /**
- * The activity service's configuration, validated once at start; nothing else reads `process.env`.
- * Defaults run the stack on one machine with no configuration at all.
+ * The activity service's configuration: the settings every service shares, its port, host and data
+ * directory (`ACTIVITY_PORT` 4002, `ACTIVITY_HOST`, `ACTIVITY_DATA_DIR` `.data/activity`), and its
+ * own below. Defaults run the stack on one machine with no configuration at all.
  */
-export const envSchema = z.object({
+const activityEnv = defineAppEnv('activity', {
   ...serviceEnvShape,
-  ACTIVITY_PORT: portSchema.default(4002),
-  ACTIVITY_HOST: z.string().default('127.0.0.1'),
-  /** Embedded PGlite directory, used when `DATABASE_URL` is unset. */
-  ACTIVITY_DATA_DIR: z.string().default('.data/activity'),
+  ...appPlacementShape('activity', 4002),
   /** The audience of service tokens minted for this service (never the user tokens' `TOKEN_AUDIENCE`). */
   SERVICE_AUDIENCE: z
     .string()
@@ -28,10 +26,8 @@ export const envSchema = z.object({
     ),
 });
 
+export const envSchema = activityEnv.schema;
+/** Parses `source` (default `process.env`), exiting with one readable line per problem. */
+export const loadEnv = activityEnv.load;
 /** The validated configuration. */
 export type Env = z.infer<typeof envSchema>;
-
-/** Parses `source` (default `process.env`), exiting with one readable line per problem. */
-export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
-  return parseEnvOrExit('activity', envSchema, source);
-}

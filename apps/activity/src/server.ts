@@ -1,5 +1,4 @@
-import { sql } from '@revoke/db';
-import { createHttpApp } from '@revoke/service';
+import { createServiceServer } from '@revoke/service';
 import type { FastifyInstance } from 'fastify';
 import type { ActivityDeps } from './deps.ts';
 import { appRouter } from './router.ts';
@@ -7,20 +6,5 @@ import { createActivityContext } from './trpc.ts';
 
 /** The activity service's HTTP server, not yet listening (tests call `listen({ port: 0 })`). */
 export function createServer(deps: ActivityDeps): Promise<FastifyInstance> {
-  return createHttpApp({
-    logger: deps.logger,
-    router: appRouter,
-    createContext: ({ req }) => createActivityContext(deps, req.headers),
-    registry: deps.auth.metrics.registry,
-    webOrigin: deps.env.WEB_ORIGIN,
-    metricsToken: deps.env.METRICS_TOKEN,
-    readiness: async () => ({
-      // Ready only once the cache holds every live revocation and is recent enough to trust.
-      feed: deps.auth.feed.ready && deps.auth.feed.isFresh(),
-      postgres: await deps.db
-        .execute(sql`select 1`)
-        .then(() => true)
-        .catch(() => false),
-    }),
-  });
+  return createServiceServer(deps, appRouter, (headers) => createActivityContext(deps, headers));
 }

@@ -1,5 +1,5 @@
-import { type AuthContext, createAuthContext, createAuthTRPC, type HeaderSource } from '@revoke/auth/trpc';
-import { isDatabaseUnavailable } from '@revoke/db';
+import type { AuthContext, HeaderSource } from '@revoke/auth/trpc';
+import { createServiceTRPC, serviceAuthContext } from '@revoke/service';
 import type { ActivityDeps } from './deps.ts';
 
 /** The activity service's tRPC context: the shared auth part plus its dependencies. */
@@ -7,16 +7,10 @@ export interface ActivityContext extends AuthContext {
   deps: ActivityDeps;
 }
 
-/** Builds a context from request headers (fastify's, or a test's plain object). */
+/** Builds a context from request headers; a service token from `INTERNAL_CALLERS` may call internal procedures. */
 export function createActivityContext(deps: ActivityDeps, headers: HeaderSource): ActivityContext {
-  const { serviceGuard } = deps.auth;
-  const internal = serviceGuard && { guard: serviceGuard, callers: deps.env.INTERNAL_CALLERS };
-  const cookieName = deps.auth.accessCookie;
-  return { auth: createAuthContext(deps.auth.guard, headers, { cookieName, internal }), deps };
+  return { auth: serviceAuthContext(deps.auth, headers, deps.env.INTERNAL_CALLERS), deps };
 }
 
 export const { router, protectedProcedure, internalProcedure, createCallerFactory } =
-  createAuthTRPC<ActivityContext>({
-    // The database down is a 503 "try again", not a 500.
-    isUnavailable: isDatabaseUnavailable,
-  });
+  createServiceTRPC<ActivityContext>();

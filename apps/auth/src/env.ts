@@ -1,54 +1,34 @@
-import { clusterNodesProblem } from '@revoke/auth';
 import { secureCookiesByDefault } from '@revoke/auth/trpc';
+import { appPlacementShape, defineAppEnv, sharedEnvShape } from '@revoke/service';
 import { z } from 'zod';
 import { parseServiceClients } from './oauth/service-clients.ts';
 
-const port = z.coerce.number().int().min(0).max(65_535);
 /** A bounded whole number with a default. */
 const seconds = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
 /**
- * The auth app's configuration, validated once at start; nothing else reads `process.env`.
- * Defaults run the stack on one machine with no configuration at all.
+ * The auth app's configuration: the settings every app shares, its port, host and data directory
+ * (`AUTH_PORT` 4000, `AUTH_HOST`, `AUTH_DATA_DIR` `.data/auth`), and its own below. Defaults run the
+ * stack on one machine with no configuration at all.
  */
-export const envSchema = z
-  .object({
-    AUTH_PORT: port.default(4000),
-    AUTH_HOST: z.string().default('127.0.0.1'),
+const authEnv = defineAppEnv(
+  'auth',
+  {
+    ...sharedEnvShape,
+    ...appPlacementShape('auth', 4000),
+    /** Where the auth app is reached: the tokens' `iss`. Unset: `http://127.0.0.1:<AUTH_PORT>`. */
     AUTH_URL: z.url().optional(),
-    /** Unset or empty: an embedded PGlite database under `AUTH_DATA_DIR`. */
-    DATABASE_URL: z
-      .string()
-      .optional()
-      .transform((url) => url || undefined),
-    AUTH_DATA_DIR: z.string().default('.data/auth'),
-    REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
-    /** A Redis Cluster's seed nodes, comma-separated `host:port`; when set it wins over `REDIS_URL`. */
-    REDIS_CLUSTER_NODES: z
-      .string()
-      .optional()
-      .transform((list) => list || undefined)
-      .refine((list) => list === undefined || clusterNodesProblem(list) === undefined, {
-        message: 'must be comma-separated host:port pairs',
-      }),
-    /** Revocation shards in a Redis Cluster; every service of the deployment must use the same number. */
-    REVOCATION_SHARDS: z.coerce.number().int().min(1).max(1024).default(16),
     /**
      * With replicas (a cluster, or a replicated Redis): after each revocation, wait up to this long for one
      * replica to hold it (`WAIT 1`), shrinking what a failover can lose. 0 (default): do not wait.
      */
     REDIS_REPLICA_WAIT_MS: seconds(0, 5000, 0),
-    REVOCATION_PREFIX: z.string().default('revoke:'),
-    /** `aud` of every access token: the fleet of services that accept them. */
-    TOKEN_AUDIENCE: z.string().min(1).default('revoke'),
     /** Access-token lifetime: short, since a token outlives nothing but its revocation (DESIGN §3). */
     ACCESS_TOKEN_TTL_SEC: seconds(30, 3600, 900),
     REFRESH_TOKEN_TTL_SEC: seconds(300, 90 * 24 * 3600, 30 * 24 * 3600),
     /** Two tabs refreshing with the same token within this window is not reuse. */
     REFRESH_REUSE_GRACE_SEC: seconds(0, 60, 5),
-    /** S for the auth app's own revocation feed (auth.me, sessions, …): as every service's (DESIGN §4). */
-    REVOCATION_STALE_AFTER_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
     /**
      * How long a logout waits for Redis to take its revocation before answering 503 "not yet confirmed
      * everywhere" (it stays committed and is delivered later). As long as S by default: a busy machine
@@ -77,12 +57,6 @@ export const envSchema = z
     SERVICE_TOKEN_TTL_SEC: z.coerce.number().int().min(30).max(3600).optional(),
     /** Secret of the client allowed to call `/oauth/introspect` (HTTP Basic, client id `introspect`). Unset: introspection is refused. */
     INTROSPECTION_SECRET: z.string().min(16).optional(),
-    /** Origin of the web client: the only one allowed by CORS and by the CSRF check. */
-    WEB_ORIGIN: z.url().default('http://127.0.0.1:5173'),
-    /** Set: `/metrics` requires `Authorization: Bearer <it>` (Prometheus `authorization` config). Unset: open. */
-    METRICS_TOKEN: z.string().min(16).optional(),
-    /** `Secure` cookies; default on unless the auth URL is plain-http localhost. */
-    COOKIE_SECURE: z.enum(['true', 'false']).optional(),
     /** Failed logins allowed per account and IP within the window, then 429. */
     LOGIN_MAX_FAILURES: seconds(1, 10_000, 10),
     /** Login attempts allowed per IP within the window. */
@@ -127,33 +101,30 @@ export const envSchema = z
     SESSION_ENDED_RETENTION_SEC: seconds(300, 90 * 86_400, 86_400),
     /** Audit rows are kept this many days, for investigations; 0 keeps them forever. */
     AUDIT_RETENTION_DAYS: seconds(0, 3650, 90),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  })
-  .refine((env) => (env.SERVICE_TOKEN_TTL_SEC ?? 0) <= env.ACCESS_TOKEN_TTL_SEC, {
-    message:
-      'SERVICE_TOKEN_TTL_SEC must not exceed ACCESS_TOKEN_TTL_SEC (services accept no longer-lived tokens)',
-    path: ['SERVICE_TOKEN_TTL_SEC'],
-  })
-  .transform((env) => {
-    const url = env.AUTH_URL ?? `http://127.0.0.1:${env.AUTH_PORT}`;
-    return {
-      ...env,
-      AUTH_URL: url,
-      /** `iss` of every access token. */
-      ISSUER: url,
-      COOKIE_SECURE: env.COOKIE_SECURE ? env.COOKIE_SECURE === 'true' : secureCookiesByDefault(url),
-      SERVICE_TOKEN_TTL_SEC: env.SERVICE_TOKEN_TTL_SEC ?? Math.min(300, env.ACCESS_TOKEN_TTL_SEC),
-    };
-  });
+  },
+  (object) =>
+    object
+      .refine((env) => (env.SERVICE_TOKEN_TTL_SEC ?? 0) <= env.ACCESS_TOKEN_TTL_SEC, {
+        message:
+          'SERVICE_TOKEN_TTL_SEC must not exceed ACCESS_TOKEN_TTL_SEC (services accept no longer-lived tokens)',
+        path: ['SERVICE_TOKEN_TTL_SEC'],
+      })
+      .transform((env) => {
+        const url = env.AUTH_URL ?? `http://127.0.0.1:${env.AUTH_PORT}`;
+        return {
+          ...env,
+          AUTH_URL: url,
+          /** `iss` of every access token. */
+          ISSUER: url,
+          // `Secure` cookies; default on unless the auth URL is plain-http localhost.
+          COOKIE_SECURE: env.COOKIE_SECURE ? env.COOKIE_SECURE === 'true' : secureCookiesByDefault(url),
+          SERVICE_TOKEN_TTL_SEC: env.SERVICE_TOKEN_TTL_SEC ?? Math.min(300, env.ACCESS_TOKEN_TTL_SEC),
+        };
+      }),
+);
 
+export const envSchema = authEnv.schema;
+/** Parses `source` (default `process.env`), exiting with one readable line per problem. */
+export const loadEnv = authEnv.load;
 /** The validated configuration. */
 export type Env = z.infer<typeof envSchema>;
-
-/** Parses `source` (default `process.env`), exiting with one readable line per problem. */
-export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
-  const result = envSchema.safeParse(source);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-  console.error(`auth: invalid configuration:\n${problems.join('\n')}`);
-  process.exit(1);
-}

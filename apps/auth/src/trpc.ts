@@ -1,12 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CookieSerializeOptions } from '@fastify/cookie';
-import {
-  type AuthContext,
-  accessTokenCookieName,
-  createAuthContext,
-  createAuthTRPC,
-} from '@revoke/auth/trpc';
-import { isDatabaseUnavailable } from '@revoke/db';
+import { type AuthContext, accessTokenCookieName, createAuthContext } from '@revoke/auth/trpc';
+import { createServiceTRPC } from '@revoke/service';
 import type { AuthDeps } from './deps.ts';
 
 /** The parts of a request the procedures read (a fastify request has them; so can a test's object). */
@@ -37,7 +32,4 @@ export function createAppContext(deps: AuthDeps, req: RequestInfo, res: ReplyCon
 }
 
 export const { router, publicProcedure, protectedProcedure, createCallerFactory } =
-  createAuthTRPC<AppContext>({
-    // The database down is a 503 "try again", not a 500.
-    isUnavailable: isDatabaseUnavailable,
-  });
+  createServiceTRPC<AppContext>();

@@ -1,16 +1,14 @@
-import { parseEnvOrExit, portSchema, serviceEnvShape } from '@revoke/service';
+import { appPlacementShape, defineAppEnv, serviceEnvShape } from '@revoke/service';
 import { z } from 'zod';
 
 /**
- * The notes service's configuration, validated once at start; nothing else reads `process.env`.
+ * The notes service's configuration: the settings every service shares, its port, host and data
+ * directory (`NOTES_PORT` 4001, `NOTES_HOST`, `NOTES_DATA_DIR` `.data/notes`), and its own below.
  * Defaults run the stack on one machine with no configuration at all.
  */
-export const envSchema = z.object({
+const notesEnv = defineAppEnv('notes', {
   ...serviceEnvShape,
-  NOTES_PORT: portSchema.default(4001),
-  NOTES_HOST: z.string().default('127.0.0.1'),
-  /** Embedded PGlite directory, used when `DATABASE_URL` is unset. */
-  NOTES_DATA_DIR: z.string().default('.data/notes'),
+  ...appPlacementShape('notes', 4001),
   /**
    * Budget of one call to activity. A note's transaction stays open while it runs, so this bounds
    * how long a slow activity service can hold a database connection.
@@ -35,10 +33,8 @@ export const envSchema = z.object({
   ACTIVITY_AUDIENCE: z.string().min(1).default('activity'),
 });
 
+export const envSchema = notesEnv.schema;
+/** Parses `source` (default `process.env`), exiting with one readable line per problem. */
+export const loadEnv = notesEnv.load;
 /** The validated configuration. */
 export type Env = z.infer<typeof envSchema>;
-
-/** Parses `source` (default `process.env`), exiting with one readable line per problem. */
-export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
-  return parseEnvOrExit('notes', envSchema, source);
-}

@@ -10,8 +10,8 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { limitTrpcRequests, SERVER_TIMEOUTS, TRPC_MAX_BATCH_SIZE } from './request-limits.ts';
 
-/** Request bodies of these services are small JSON; larger ones get 413 before parsing. */
-const BODY_LIMIT_BYTES = 64 * 1024;
+/** Request bodies of the services are small JSON; larger ones get 413 before parsing. */
+const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface HttpAppOptions<TRouter extends AnyRouter> {
   logger: Logger;
@@ -21,10 +21,19 @@ export interface HttpAppOptions<TRouter extends AnyRouter> {
   registry: Registry;
   /** Readiness checks for `/readyz`; ready when every one is true. */
   readiness: () => Promise<Record<string, boolean>>;
+  /** More for `/readyz` to report beside its checks (the auth app: its feed's status). */
+  readinessDetail?: () => Record<string, unknown>;
   /** The web client's origin, allowed by CORS with credentials; no other origin is. Unset: no CORS. */
   webOrigin?: string;
   /** Set: `/metrics` answers only `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string | undefined;
+  /** Largest request body, in bytes (default 64 KiB); larger ones get 413 before they are parsed. */
+  bodyLimitBytes?: number;
+  /**
+   * The app's own plugins and routes (the auth app: form bodies, OAuth endpoints, JWKS), added after
+   * the shared ones and before the error handler, which covers them too.
+   */
+  extend?: (app: FastifyInstance) => Promise<void> | void;
 }
 
 /**
@@ -90,9 +99,10 @@ export async function createHttpApp<TRouter extends AnyRouter>(
   options: HttpAppOptions<TRouter>,
 ): Promise<FastifyInstance> {
   const { logger } = options;
+  const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const app = Fastify({
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
-    bodyLimit: BODY_LIMIT_BYTES,
+    bodyLimit: bodyLimitBytes,
     ...SERVER_TIMEOUTS,
   });
   await app.register(cookie);
@@ -105,7 +115,7 @@ export async function createHttpApp<TRouter extends AnyRouter>(
   }
   defaultJsonContentType(app);
   refuseHeadOnTrpc(app);
-  limitTrpcRequests(app, { bodyLimitBytes: BODY_LIMIT_BYTES });
+  limitTrpcRequests(app, { bodyLimitBytes });
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     trpcOptions: {
@@ -122,9 +132,11 @@ export async function createHttpApp<TRouter extends AnyRouter>(
   app.get('/readyz', async (_request, reply) => {
     const checks = await options.readiness();
     const ready = Object.values(checks).every(Boolean);
-    return reply.code(ready ? 200 : 503).send({ ready, checks });
+    return reply.code(ready ? 200 : 503).send({ ready, checks, ...options.readinessDetail?.() });
   });
   registerMetricsRoute(app, options.registry, options.metricsToken);
+  await options.extend?.(app);
+  // Fastify's own errors (bad JSON, body too large, unsupported type) keep their 4xx; nothing leaks a stack.
   app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
     const status =
       error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;

@@ -1,4 +1,15 @@
-/** Shared plumbing of the internal services (notes, activity): env, auth stack, HTTP app, lifecycle. */
+/**
+ * What every app shares: the env (declared once, parsed once), the auth stack, the HTTP app, and
+ * `startService`, the one way an app starts and stops.
+ */
+export {
+  type AppEnv,
+  type AppPlacementEnv,
+  type AppPlacementShape,
+  appPlacementShape,
+  defineAppEnv,
+  placementOf,
+} from './app-env.ts';
 export {
   type AuthStack,
   type AuthStackEnv,
@@ -6,7 +17,8 @@ export {
   createAuthStack,
   startAuthStack,
 } from './auth-stack.ts';
-export { optionalString, parseEnvOrExit, portSchema, serviceEnvShape } from './env.ts';
+export { databaseAnswers } from './database-readiness.ts';
+export { optionalString, portSchema, serviceEnvShape, sharedEnvShape } from './env.ts';
 export {
   createHttpApp,
   defaultJsonContentType,
@@ -17,8 +29,17 @@ export {
 export { closeOnSignals } from './lifecycle.ts';
 export { limitTrpcRequests, SERVER_TIMEOUTS, TRPC_MAX_BATCH_SIZE } from './request-limits.ts';
 export {
+  type BuildDepsOptions,
+  buildServiceDeps,
+  type ServiceDeps,
+  type ServiceDepsEnv,
+} from './service-deps.ts';
+export { createServiceServer, type ServiceServerEnv } from './service-server.ts';
+export {
   createServiceTokenSource,
   ServiceTokenError,
   type ServiceTokenSource,
   type ServiceTokenSourceOptions,
 } from './service-token-source.ts';
+export { createServiceTRPC, serviceAuthContext } from './service-trpc.ts';
+export { type RunningDeps, type ServiceDefinition, startService } from './start-service.ts';

@@ -23,13 +23,20 @@ interface Exit {
 }
 let stack: { child: ChildProcess; output: () => string; exited: Promise<Exit> } | undefined;
 
-/** Runs a root script the way a user types it, in its own process group (so Ctrl-C can be simulated). */
-function runScript(script: string) {
-  const child = spawn('pnpm', [script], {
+/**
+ * Runs a root script the way a user types it, in its own process group (so Ctrl-C can be simulated).
+ * With `terminal`, under a pseudo-terminal (`script`): typing `\x03` on its stdin is a real Ctrl-C,
+ * which the terminal turns into SIGINT for its whole foreground group, pnpm included.
+ */
+function runScript(script: string, options: { terminal?: boolean; env?: NodeJS.ProcessEnv } = {}) {
+  const [command, args] = options.terminal
+    ? ['script', ['--quiet', '--flush', '--return', '--command', `pnpm ${script}`, '/dev/null']]
+    : ['pnpm', [script]];
+  const child = spawn(command as string, args as string[], {
     cwd: root,
-    env,
+    env: options.env ?? env,
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.terminal ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   let output = '';
   for (const stream of [child.stdout, child.stderr]) {
@@ -140,5 +147,20 @@ describe('pnpm start, then pnpm demo', () => {
     for (const port of [ports.auth, ports.notes, ports.activity]) expect(await isPortFree(port)).toBe(true);
     if (env.REDIS_URL?.endsWith(`:${ports.redis}`)) expect(await isPortFree(ports.redis)).toBe(true);
     expect(processesWithEnv('REVOCATION_PREFIX', tag)).toEqual([]);
+  });
+});
+
+describe('Ctrl-C on pnpm start in a terminal', () => {
+  it('stops the stack and exits 0, with no "Command failed" from pnpm', async () => {
+    // Auth alone is enough to see how pnpm and the launcher end, and starts in seconds.
+    stack = runScript('start', { terminal: true, env: { ...env, STACK_APPS: 'auth' } });
+    await waitForOutput(stack, /^\[stack\]\s+ready in/m, 180_000);
+    stack.child.stdin?.write('\x03');
+    const exit = await stack.exited;
+    const output = stack.output();
+    expect(exit, output).toEqual({ code: 0, signal: null });
+    expect(output).toMatch(/^\[stack\]\s+stopped/m);
+    expect(output).not.toMatch(/Command failed|ELIFECYCLE/);
+    expect(await isPortFree(ports.auth)).toBe(true);
   });
 });
