@@ -1,13 +1,20 @@
+import { type ActivityKind, isActivityKind } from '@revoke/contract';
 import { useQuery } from '@tanstack/react-query';
 import { useApi } from '../api/api-context.tsx';
 import { PageHeading } from '../components/page-heading.tsx';
 import { ErrorMessage, Loading } from '../components/status.tsx';
 import { formatDateTime, formatRelative } from '../format.ts';
 
-const KINDS: Record<string, string> = {
+// Every kind the contract knows has a label: a new kind does not compile until it has one.
+const KIND_LABELS: Record<ActivityKind, string> = {
   'note.created': 'Note added',
   'note.deleted': 'Note deleted',
 };
+
+/** The label of a kind; an event stored under a kind no longer in the contract shows its raw name. */
+function labelOf(kind: string): string {
+  return isActivityKind(kind) ? KIND_LABELS[kind] : kind;
+}
 
 /** The user's activity feed, newest first. */
 export function ActivityPage() {
@@ -31,9 +38,7 @@ export function ActivityPage() {
           {events.data.map((event) => (
             <li key={event.id} className="card item">
               <span>
-                <span className={`kind kind-${event.kind.replace('.', '-')}`}>
-                  {KINDS[event.kind] ?? event.kind}
-                </span>
+                <span className={`kind kind-${event.kind.replace('.', '-')}`}>{labelOf(event.kind)}</span>
                 {typeof event.detail?.noteId === 'string' ? (
                   <span className="detail"> · note {event.detail.noteId.slice(0, 8)}</span>
                 ) : null}

@@ -1,12 +1,10 @@
+import { MAX_NOTE_BODY_LENGTH } from '@revoke/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { useApi } from '../api/api-context.tsx';
 import { PageHeading } from '../components/page-heading.tsx';
 import { ErrorMessage, Loading } from '../components/status.tsx';
 import { formatDateTime, formatRelative } from '../format.ts';
-
-/** The notes service's limit. */
-const MAX_BODY_LENGTH = 10_000;
 
 /** A few words of a note, for button labels. */
 function excerpt(body: string): string {
@@ -48,7 +46,7 @@ export function NotesPage() {
         <textarea
           id={`${id}-body`}
           rows={3}
-          maxLength={MAX_BODY_LENGTH}
+          maxLength={MAX_NOTE_BODY_LENGTH}
           required
           readOnly={create.isPending}
           value={body}

@@ -1,3 +1,4 @@
+import { MIN_PASSWORD_LENGTH } from '@revoke/contract';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { useApi } from '../api/api-context.tsx';
@@ -5,9 +6,6 @@ import { PageHeading } from '../components/page-heading.tsx';
 import { ErrorMessage } from '../components/status.tsx';
 import { Link, ROUTES } from '../router.tsx';
 import { useSessionStore } from '../session/session-context.tsx';
-
-/** The auth app's registration minimum. */
-const MIN_PASSWORD_LENGTH = 8;
 
 /** Create an account, then sign in with it. */
 export function SignUpPage() {
