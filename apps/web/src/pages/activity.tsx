@@ -2,7 +2,7 @@ import { type ActivityKind, isActivityKind } from '@revoke/contract';
 import { useQuery } from '@tanstack/react-query';
 import { useApi } from '../api/api-context.tsx';
 import { PageHeading } from '../components/page-heading.tsx';
-import { ErrorMessage, Loading } from '../components/status.tsx';
+import { QueryView } from '../components/query-view.tsx';
 import { formatDateTime, formatRelative } from '../format.ts';
 
 // Every kind the contract knows has a label: a new kind does not compile until it has one.
@@ -23,33 +23,30 @@ export function ActivityPage() {
   return (
     <>
       <PageHeading>Activity</PageHeading>
-      {events.isPending ? (
-        <Loading>Loading activity…</Loading>
-      ) : events.isError ? (
-        <ErrorMessage
-          title="Could not load your activity."
-          error={events.error}
-          onRetry={() => events.refetch()}
-        />
-      ) : events.data.length === 0 ? (
-        <p className="empty">Nothing yet: add a note and it shows up here.</p>
-      ) : (
-        <ol className="list timeline" aria-busy={events.isFetching}>
-          {events.data.map((event) => (
-            <li key={event.id} className="card item">
-              <span>
-                <span className={`kind kind-${event.kind.replace('.', '-')}`}>{labelOf(event.kind)}</span>
-                {typeof event.detail?.noteId === 'string' ? (
-                  <span className="detail"> · note {event.detail.noteId.slice(0, 8)}</span>
-                ) : null}
-              </span>
-              <time dateTime={event.createdAt} title={formatDateTime(event.createdAt)}>
-                {formatRelative(event.createdAt)}
-              </time>
-            </li>
-          ))}
-        </ol>
-      )}
+      <QueryView
+        query={events}
+        loading="Loading activity…"
+        failed="Could not load your activity."
+        empty={<p className="empty">Nothing yet: add a note and it shows up here.</p>}
+      >
+        {(items) => (
+          <ol className="list timeline" aria-busy={events.isFetching}>
+            {items.map((event) => (
+              <li key={event.id} className="card item">
+                <span>
+                  <span className={`kind kind-${event.kind.replace('.', '-')}`}>{labelOf(event.kind)}</span>
+                  {typeof event.detail?.noteId === 'string' ? (
+                    <span className="detail"> · note {event.detail.noteId.slice(0, 8)}</span>
+                  ) : null}
+                </span>
+                <time dateTime={event.createdAt} title={formatDateTime(event.createdAt)}>
+                  {formatRelative(event.createdAt)}
+                </time>
+              </li>
+            ))}
+          </ol>
+        )}
+      </QueryView>
     </>
   );
 }
