@@ -1,22 +1,6 @@
-import { z } from 'zod';
-
-/** Longest note body, in UTF-16 code units (JavaScript string length). */
-export const MAX_BODY_LENGTH = 10_000;
-
-/**
- * Input of `notes.create`. A body must say something (not only whitespace) and must not contain
- * NUL, which Postgres `text` cannot store: refused here as a 400 rather than failing as a 500.
- */
-export const createInput = z
-  .object({
-    body: z
-      .string()
-      .min(1)
-      .max(MAX_BODY_LENGTH)
-      .refine((body) => body.trim() !== '', 'A note cannot be blank')
-      .refine((body) => !body.includes('\u0000'), 'A note cannot contain NUL characters'),
-  })
-  .strict();
-
-/** Input of `notes.delete`. */
-export const deleteInput = z.object({ id: z.uuid() }).strict();
+// The notes procedures' inputs are the contract's, which the web client validates against too.
+export {
+  createNoteInput as createInput,
+  deleteNoteInput as deleteInput,
+  MAX_NOTE_BODY_LENGTH as MAX_BODY_LENGTH,
+} from '@revoke/contract';

@@ -1,25 +1,7 @@
-/**
- * Every reason a request can be refused, as a stable string code. Clients read it from
- * `error.data.reason`; it is part of the public contract (DESIGN §5), so never rename one.
- */
-export const AUTH_ERROR_CODES = [
-  'TOKEN_MISSING',
-  'TOKEN_INVALID',
-  'TOKEN_EXPIRED',
-  'TOKEN_REVOKED',
-  'REVOCATION_UNAVAILABLE',
-] as const;
+import { AUTH_ERROR_MESSAGES, type AuthErrorCode } from '@revoke/contract';
 
-/** One of {@link AUTH_ERROR_CODES}. */
-export type AuthErrorCode = (typeof AUTH_ERROR_CODES)[number];
-
-const DEFAULT_MESSAGES: Record<AuthErrorCode, string> = {
-  TOKEN_MISSING: 'No access token was presented',
-  TOKEN_INVALID: 'The access token is invalid',
-  TOKEN_EXPIRED: 'The access token has expired',
-  TOKEN_REVOKED: 'Token revoked (logged out)',
-  REVOCATION_UNAVAILABLE: 'Revocation state is unavailable; try again shortly',
-};
+// The codes and their messages are shared with the web client, so they live in the contract.
+export { AUTH_ERROR_CODES, AUTH_ERROR_MESSAGES, type AuthErrorCode } from '@revoke/contract';
 
 /**
  * The only error this package throws for anything a client sent. `cause` keeps the underlying
@@ -30,7 +12,7 @@ export class AuthError extends Error {
   readonly code: AuthErrorCode;
 
   constructor(code: AuthErrorCode, options?: { message?: string; cause?: unknown }) {
-    super(options?.message ?? DEFAULT_MESSAGES[code], { cause: options?.cause });
+    super(options?.message ?? AUTH_ERROR_MESSAGES[code], { cause: options?.cause });
     this.code = code;
   }
 }

@@ -1,5 +1,11 @@
 export type { AccessClaims, RevocationKind } from './claims.ts';
-export { AUTH_ERROR_CODES, AuthError, type AuthErrorCode, isAuthError } from './errors.ts';
+export {
+  AUTH_ERROR_CODES,
+  AUTH_ERROR_MESSAGES,
+  AuthError,
+  type AuthErrorCode,
+  isAuthError,
+} from './errors.ts';
 export { type AuthenticateOptions, type AuthGuard, type AuthGuardOptions, createAuthGuard } from './guard.ts';
 export { type AuthObserver, type CheckResult, type Logger, silentLogger } from './observer.ts';
 export { RevocationCache } from './revocation/cache.ts';

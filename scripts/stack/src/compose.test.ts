@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { APPS, presentApps } from './apps.ts';
@@ -11,12 +11,14 @@ const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { 
   services: Record<string, Service>;
 };
 const apps = presentApps(root).filter((app) => app.readyPath === '/readyz');
+// Every app's image comes from this one file, told which app by the build arg APP.
+const APP_DOCKERFILE = 'docker/app.Dockerfile';
 
 interface Service {
   profiles?: string[];
   networks?: string[] | Record<string, { ipv4_address: string }>;
   entrypoint?: string[];
-  build?: { context: string; dockerfile: string };
+  build?: { context: string; dockerfile: string; args?: Record<string, string> };
   image?: string;
   command?: string[];
   environment?: Record<string, string>;
@@ -44,9 +46,13 @@ describe('docker-compose.yml', () => {
   });
 
   describe.each(apps)('$name', (app) => {
-    it('is built from its own Dockerfile with the repository as context', () => {
-      expect(service(app.name).build).toEqual({ context: '.', dockerfile: `${app.dir}/Dockerfile` });
-      expect(existsSync(join(root, app.dir, 'Dockerfile'))).toBe(true);
+    it('is built from the shared Dockerfile, told its directory, with the repository as context', () => {
+      expect(service(app.name).build).toEqual({
+        context: '.',
+        dockerfile: APP_DOCKERFILE,
+        args: { APP: basename(app.dir) },
+      });
+      expect(existsSync(join(root, APP_DOCKERFILE))).toBe(true);
     });
 
     it('is healthy only once its /readyz answers 200, on its own port', () => {
@@ -144,22 +150,27 @@ describe('docker-compose.yml, profile "cluster"', () => {
   });
 });
 
-describe.each(apps)('$dir/Dockerfile', (app) => {
-  const dockerfile = readFileSync(join(root, app.dir, 'Dockerfile'), 'utf8');
-  const manifest = JSON.parse(readFileSync(join(root, app.dir, 'package.json'), 'utf8')) as {
-    name: string;
-    scripts: Record<string, string>;
-  };
+describe(APP_DOCKERFILE, () => {
+  const dockerfile = readFileSync(join(root, APP_DOCKERFILE), 'utf8');
 
   it('builds in one stage and runs the bundle with plain node in another', () => {
     expect(dockerfile.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);
     expect(dockerfile).toContain('pnpm install --offline --frozen-lockfile');
-    expect(dockerfile).toContain(`--filter "${manifest.name}..."`);
+    // Docker's `${APP}`, not a template placeholder: `$` and `{` kept apart so it reads as data.
+    const app = '$' + '{APP}';
+    expect(dockerfile).toContain(`--filter "$(node -p "require('./apps/${app}/package.json').name")..."`);
     expect(dockerfile).toContain('pnpm run build --no-link');
-    expect(dockerfile).toContain(`COPY --from=build /repo/${app.dir}/dist ./dist`);
+    expect(dockerfile).toContain(`COPY --from=build /repo/apps/${app}/dist ./dist`);
     expect(dockerfile).toMatch(/^CMD \["node", "dist\/index\.js"\]$/m);
     expect(dockerfile).toMatch(/^USER node$/m);
   });
+});
+
+describe.each(apps)('$dir, as the Dockerfile builds it', (app) => {
+  const manifest = JSON.parse(readFileSync(join(root, app.dir, 'package.json'), 'utf8')) as {
+    name: string;
+    scripts: Record<string, string>;
+  };
 
   it('has the `build` script the Dockerfile runs', () => {
     expect(manifest.scripts.build).toBe('tsx ../../scripts/stack/src/build.ts');

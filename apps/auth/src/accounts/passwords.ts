@@ -1,13 +1,9 @@
 import type { Algorithm, Options } from '@node-rs/argon2';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@revoke/contract';
 
-/** Shortest password accepted at registration. */
-export const MIN_PASSWORD_LENGTH = 8;
-/**
- * Longest password accepted (UTF-16 code units). argon2 copes with long input, but hashing a
- * megabyte per request is a denial-of-service lever; the credentials schema refuses it first.
- */
-export const MAX_PASSWORD_LENGTH = 1024;
+// The limits are the credentials schema's (shared with the web client's sign-up form).
+export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@revoke/contract';
 
 // `Algorithm` is an ambient const enum, which isolatedModules cannot read at runtime: its value
 // is spelled out, and the test checks it produces `$argon2id$` hashes.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { credentialsSchema } from '@revoke/contract';
 import { createTestDb, type TestDb } from '@revoke/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { credentialsSchema } from './credentials-schema.ts';
 import { createUserRepository, EmailTakenError, type UserRepository } from './users.ts';
 
 let testDb: TestDb<'auth'>;

@@ -11,7 +11,7 @@ export class EmailTakenError extends Error {
   }
 }
 
-/** The accounts in `auth.users`. E-mails are expected normalised (see `credentials-schema.ts`). */
+/** The accounts in `auth.users`. E-mails are expected normalised (see `emailSchema` in @revoke/contract). */
 export interface UserRepository {
   /** Creates an account; rejects with {@link EmailTakenError} when the e-mail is taken. */
   create(input: { email: string; passwordHash: string }): Promise<User>;

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { revocationKeys } from '@revoke/auth';
+import { emailSchema } from '@revoke/contract';
 import { count, eq, gt, isNull, sql } from '@revoke/db';
 import { CLIENT_CAPABILITIES, type ClientCapability, revocations, sessions, users } from '@revoke/db/auth';
 import { pino } from 'pino';
-import { emailSchema } from '../accounts/credentials-schema.ts';
 import { buildDeps } from '../deps.ts';
 import { loadEnv } from '../env.ts';
 import { pruneOnce } from '../maintenance/prune.ts';

@@ -1,5 +1,5 @@
+import { credentialsSchema, loginCredentialsSchema } from '@revoke/contract';
 import { TRPCError } from '@trpc/server';
-import { credentialsSchema, loginCredentialsSchema } from '../accounts/credentials-schema.ts';
 import { EmailTakenError } from '../accounts/users.ts';
 import { enforceBudget } from '../http/enforce-budget.ts';
 import { ipRateLimitBucket } from '../http/ip-bucket.ts';

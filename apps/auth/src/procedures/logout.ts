@@ -1,10 +1,9 @@
 import { AuthError, isAuthError } from '@revoke/auth';
 import { assertCsrf, chooseCandidate, toTRPCError } from '@revoke/auth/trpc';
+import { revokeSessionInput } from '@revoke/contract';
 import { TRPCError } from '@trpc/server';
-import { z } from 'zod';
 import { clearTokenCookies } from '../http/cookies.ts';
 import { enforceBudget } from '../http/enforce-budget.ts';
-import { sessionIdSchema } from '../sessions/session-id.ts';
 import { listSessions } from '../sessions/session-store.ts';
 import { protectedProcedure, publicProcedure } from '../trpc.ts';
 
@@ -81,23 +80,21 @@ export const sessions = protectedProcedure.query(async ({ ctx }) => {
   }));
 });
 
-export const revokeSession = protectedProcedure
-  .input(z.object({ sessionId: sessionIdSchema }).strict())
-  .mutation(async ({ ctx, input }) => {
-    await enforceBudget(ctx.res, ctx.deps.budgets.revoke, ctx.user.sub);
-    const { found, published } = await ctx.deps.revoker.revokeSession({
-      sessionId: input.sessionId,
-      userId: ctx.user.sub,
-      reason: 'revoked_by_user',
-      actor: ctx.user.sub,
-    });
-    // Someone else's session is reported exactly like a missing one, and costs no budget: made-up ids
-    // must not let a thief spend the owner's.
-    if (!found) {
-      await ctx.deps.budgets.revoke.refund(ctx.user.sub);
-      throw new TRPCError({ code: 'NOT_FOUND', message: 'No such session' });
-    }
-    if (input.sessionId === ctx.user.sid) clearTokenCookies(ctx.res, ctx.deps.env.COOKIE_SECURE);
-    if (!published) throw notYetEverywhere();
-    return { ok: true as const };
+export const revokeSession = protectedProcedure.input(revokeSessionInput).mutation(async ({ ctx, input }) => {
+  await enforceBudget(ctx.res, ctx.deps.budgets.revoke, ctx.user.sub);
+  const { found, published } = await ctx.deps.revoker.revokeSession({
+    sessionId: input.sessionId,
+    userId: ctx.user.sub,
+    reason: 'revoked_by_user',
+    actor: ctx.user.sub,
   });
+  // Someone else's session is reported exactly like a missing one, and costs no budget: made-up ids
+  // must not let a thief spend the owner's.
+  if (!found) {
+    await ctx.deps.budgets.revoke.refund(ctx.user.sub);
+    throw new TRPCError({ code: 'NOT_FOUND', message: 'No such session' });
+  }
+  if (input.sessionId === ctx.user.sid) clearTokenCookies(ctx.res, ctx.deps.env.COOKIE_SECURE);
+  if (!published) throw notYetEverywhere();
+  return { ok: true as const };
+});

@@ -1,6 +1,6 @@
 import { AuthError } from '@revoke/auth';
 import { assertCsrf, cookieValuesOf, toTRPCError } from '@revoke/auth/trpc';
-import { z } from 'zod';
+import { refreshInput } from '@revoke/contract';
 import { refreshTokenCookieName } from '../http/cookies.ts';
 import { enforceBudget } from '../http/enforce-budget.ts';
 import { chooseRefreshToken } from '../sessions/refresh-cookie.ts';
@@ -20,11 +20,6 @@ const REFRESH_MESSAGES = {
 function refusal(code: keyof typeof REFRESH_MESSAGES) {
   return toTRPCError(new AuthError(code, { message: REFRESH_MESSAGES[code] }));
 }
-
-const refreshInput = z
-  .object({ refreshToken: z.string().max(256).optional() })
-  .strict()
-  .optional();
 
 export const refresh = publicProcedure.input(refreshInput).mutation(async ({ ctx, input }) => {
   const { db, env, revoker, users } = ctx.deps;

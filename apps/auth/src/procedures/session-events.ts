@@ -1,10 +1,7 @@
 import { toTRPCError } from '@revoke/auth/trpc';
+import type { SessionEndReason } from '@revoke/contract';
 import { TRPCError } from '@trpc/server';
-import {
-  type SignOutReason,
-  sessionRevocationHubOf,
-  signOutReason,
-} from '../sessions/session-revocations.ts';
+import { sessionRevocationHubOf, signOutReason } from '../sessions/session-revocations.ts';
 import { sessionStreamsOf } from '../sessions/session-streams.ts';
 import { watchSession } from '../sessions/watch-session.ts';
 import { protectedProcedure } from '../trpc.ts';
@@ -14,7 +11,7 @@ export type SessionEvent =
   /** Armed: from now on a revocation of this session reaches the page. */
   | { type: 'watching'; sessionId: string; expiresAt: string }
   /** The session (or this token, or every token of the user) was revoked; the stream ends. */
-  | { type: 'revoked'; reason: SignOutReason }
+  | { type: 'revoked'; reason: SessionEndReason }
   /** The access token this stream authenticated with expired; refresh, then subscribe again. */
   | { type: 'expired' };
 

@@ -1,10 +1,11 @@
 import type { RevocationEntry } from '@revoke/auth';
+import type { RevocationReason } from '@revoke/contract';
 import { sql } from '@revoke/db';
 import { type AuthDb, revocations } from '@revoke/db/auth';
 
 /** One revocation to commit: what it revokes, until when, and why (for the audit trail). */
 export type RevocationRecord = {
-  reason: string;
+  reason: RevocationReason;
   /** User id, `admin:<name>` or `system`. */
   actor: string;
 } & (

@@ -1,4 +1,5 @@
 import type { AccessClaims, Logger, RevocationKind } from '@revoke/auth';
+import type { RevocationReason } from '@revoke/contract';
 import { and, eq, isNull, sql } from '@revoke/db';
 import { type AuthDb, auditLog, sessions, users } from '@revoke/db/auth';
 import { recordLogout } from './record-logout.ts';
@@ -49,7 +50,11 @@ export function createRevoker(options: RevokerOptions) {
   }
 
   type Tx = Parameters<Parameters<AuthDb['transaction']>[0]>[0];
-  async function endSessions(tx: Tx, where: ReturnType<typeof eq>, reason: string): Promise<string[]> {
+  async function endSessions(
+    tx: Tx,
+    where: ReturnType<typeof eq>,
+    reason: RevocationReason,
+  ): Promise<string[]> {
     const ended = await tx
       .update(sessions)
       .set({ revokedAt: sql`now()`, revokedReason: reason })
@@ -77,7 +82,7 @@ export function createRevoker(options: RevokerOptions) {
     async revokeSession(input: {
       sessionId: string;
       userId: string;
-      reason: string;
+      reason: RevocationReason;
       actor: string;
     }): Promise<{ found: boolean; published: boolean }> {
       const found = await db.transaction(async (tx) => {
@@ -122,7 +127,7 @@ export function createRevoker(options: RevokerOptions) {
      */
     async revokeUser(input: {
       userId: string;
-      reason: string;
+      reason: RevocationReason;
       actor: string;
     }): Promise<{ sessions: number; published: boolean }> {
       const notBefore = new Date((Math.floor(Date.now() / 1000) + 1) * 1000);

@@ -1,40 +1,18 @@
 import { redisTargetOf } from '@revoke/auth';
+import { type SessionEndReason, sessionEndReasonOf } from '@revoke/contract';
 import { eq } from '@revoke/db';
 import { type AuthDb, sessions } from '@revoke/db/auth';
 import type { AuthDeps } from '../deps.ts';
 import { SessionRevocationHub } from './session-revocation-hub.ts';
 
-/** Why a watched session ended, as `auth.sessionEvents` tells the page. */
-export type SignOutReason =
-  /** `auth.logout` from this session (another tab of the same browser). */
-  | 'signed_out'
-  /** `auth.logoutAll` from any device. */
-  | 'logged_out_everywhere'
-  /** `auth.revokeSession` from another device. */
-  | 'device_revoked'
-  /** A rotated refresh token came back: the session was ended as a precaution. */
-  | 'refresh_token_reuse'
-  /** An operator's `admin revoke-user` / `revoke-session`. */
-  | 'administrator'
-  | 'revoked';
-
-const REASONS: Record<string, SignOutReason> = {
-  logout: 'signed_out',
-  logout_all: 'logged_out_everywhere',
-  revoked_by_user: 'device_revoked',
-  refresh_token_reuse: 'refresh_token_reuse',
-  admin_revoke_user: 'administrator',
-  admin_revoke_session: 'administrator',
-};
-
 /** The reason the session was ended with (committed before its revocation was published). */
-export async function signOutReason(db: AuthDb, sessionId: string): Promise<SignOutReason> {
+export async function signOutReason(db: AuthDb, sessionId: string): Promise<SessionEndReason> {
   try {
     const [row] = await db
       .select({ reason: sessions.revokedReason })
       .from(sessions)
       .where(eq(sessions.id, sessionId));
-    return REASONS[row?.reason ?? ''] ?? 'revoked';
+    return sessionEndReasonOf(row?.reason);
   } catch {
     // The sign-out matters, not its wording.
     return 'revoked';

@@ -1,12 +1,10 @@
 import type { ActivityRouter } from '@revoke/activity/router';
 import type { AuthRouter } from '@revoke/auth-app/router';
+import { CSRF_HEADER } from '@revoke/contract';
 import type { NotesRouter } from '@revoke/notes/router';
 import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink, type TRPCClient } from '@trpc/client';
 import type { WebConfig } from '../config.ts';
 import { type RecoveryHooks, sessionRecoveryLink } from './session-recovery-link.ts';
-
-/** The CSRF header every cookie-authenticated mutation must carry (a cross-site form cannot send it). */
-export const CSRF_HEADER = 'x-revoke-csrf';
 
 /** A typed client per service. */
 export interface ApiClients {

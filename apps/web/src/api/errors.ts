@@ -1,5 +1,7 @@
-/** The auth reason codes of DESIGN §5 that mean "this request's credentials are not good". */
-export type AuthReason = 'TOKEN_MISSING' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+import type { AuthErrorCode } from '@revoke/contract';
+
+/** The auth error codes that mean "this request's credentials are not good". */
+export type AuthReason = Exclude<AuthErrorCode, 'REVOCATION_UNAVAILABLE'>;
 
 interface ErrorData {
   code?: string;

@@ -1,11 +1,11 @@
 import { useMutation } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useApi } from '../api/api-context.tsx';
-import { isUnconfirmedSignOut } from '../api/errors.ts';
 import { Link, ROUTES } from '../router.tsx';
 import { LiveSignOut } from '../session/live-sign-out.tsx';
 import { useSessionStore } from '../session/session-context.tsx';
 import type { SessionUser } from '../session/session-store.ts';
+import { signOutCallbacks } from '../session/sign-out-callbacks.ts';
 import { ErrorMessage } from './status.tsx';
 
 /** The signed-in frame: header with navigation, who is signed in, sign-out, and the live stream. */
@@ -13,13 +13,7 @@ export function SignedInLayout(props: { user: SessionUser; generation: number; c
   const api = useApi();
   const session = useSessionStore();
   const signOut = useMutation(
-    api.auth.auth.logout.mutationOptions({
-      onMutate: () => session.leaving('signed_out_here'),
-      onSuccess: () => session.signedOut('signed_out_here'),
-      // Recorded and this device's cookies cleared, only not yet confirmed everywhere: signed out here.
-      onError: (error) =>
-        isUnconfirmedSignOut(error) ? session.signedOut('signed_out_here') : session.leaving(null),
-    }),
+    api.auth.auth.logout.mutationOptions(signOutCallbacks(session, 'signed_out_here')),
   );
   return (
     <>

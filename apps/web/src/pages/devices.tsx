@@ -3,9 +3,11 @@ import { useId } from 'react';
 import { useApi } from '../api/api-context.tsx';
 import { isUnconfirmedSignOut } from '../api/errors.ts';
 import { PageHeading } from '../components/page-heading.tsx';
-import { ErrorMessage, Loading } from '../components/status.tsx';
+import { QueryView } from '../components/query-view.tsx';
+import { ErrorMessage } from '../components/status.tsx';
 import { describeUserAgent, formatDateTime, formatRelative } from '../format.ts';
 import { useSessionStore } from '../session/session-context.tsx';
+import { signOutCallbacks } from '../session/sign-out-callbacks.ts';
 
 /** The user's sessions (one per signed-in device or browser), with revoke and "log out everywhere". */
 export function DevicesPage() {
@@ -20,13 +22,7 @@ export function DevicesPage() {
     }),
   );
   const logoutAll = useMutation(
-    api.auth.auth.logoutAll.mutationOptions({
-      onMutate: () => session.leaving('logged_out_everywhere_here'),
-      onSuccess: () => session.signedOut('logged_out_everywhere_here'),
-      // Recorded and this device's cookies cleared; the other services catch up once Redis is back.
-      onError: (error) =>
-        isUnconfirmedSignOut(error) ? session.signedOut('logged_out_everywhere_here') : session.leaving(null),
-    }),
+    api.auth.auth.logoutAll.mutationOptions(signOutCallbacks(session, 'logged_out_everywhere_here')),
   );
 
   return (
@@ -46,56 +42,50 @@ export function DevicesPage() {
           error={revoke.error}
         />
       ) : null}
-      {sessions.isPending ? (
-        <Loading>Loading devices…</Loading>
-      ) : sessions.isError ? (
-        <ErrorMessage
-          title="Could not load your devices."
-          error={sessions.error}
-          onRetry={() => sessions.refetch()}
-        />
-      ) : (
-        <ul className="list" aria-busy={sessions.isFetching}>
-          {sessions.data.map((device) => {
-            const name = describeUserAgent(device.userAgent);
-            const revoking = revoke.isPending && revoke.variables?.sessionId === device.id;
-            return (
-              <li key={device.id} className="card item device" data-current={device.current}>
-                <div>
-                  <h2 className="device-name">
-                    {name}
-                    {device.current ? <span className="badge">This device</span> : null}
-                  </h2>
-                  <dl className="device-meta">
-                    <dt>Signed in</dt>
-                    <dd>
-                      <time dateTime={device.createdAt}>{formatDateTime(device.createdAt)}</time>
-                    </dd>
-                    <dt>Last active</dt>
-                    <dd>
-                      <time dateTime={device.lastSeenAt} title={formatDateTime(device.lastSeenAt)}>
-                        {formatRelative(device.lastSeenAt)}
-                      </time>
-                    </dd>
-                  </dl>
-                  {device.userAgent ? <p className="user-agent">{device.userAgent}</p> : null}
-                </div>
-                {device.current ? null : (
-                  <button
-                    type="button"
-                    className="danger"
-                    aria-label={`Revoke ${name}, signed in ${formatDateTime(device.createdAt)}`}
-                    disabled={revoking}
-                    onClick={() => revoke.mutate({ sessionId: device.id })}
-                  >
-                    {revoking ? 'Revoking…' : 'Revoke'}
-                  </button>
-                )}
-              </li>
-            );
-          })}
-        </ul>
-      )}
+      <QueryView query={sessions} loading="Loading devices…" failed="Could not load your devices.">
+        {(devices) => (
+          <ul className="list" aria-busy={sessions.isFetching}>
+            {devices.map((device) => {
+              const name = describeUserAgent(device.userAgent);
+              const revoking = revoke.isPending && revoke.variables?.sessionId === device.id;
+              return (
+                <li key={device.id} className="card item device" data-current={device.current}>
+                  <div>
+                    <h2 className="device-name">
+                      {name}
+                      {device.current ? <span className="badge">This device</span> : null}
+                    </h2>
+                    <dl className="device-meta">
+                      <dt>Signed in</dt>
+                      <dd>
+                        <time dateTime={device.createdAt}>{formatDateTime(device.createdAt)}</time>
+                      </dd>
+                      <dt>Last active</dt>
+                      <dd>
+                        <time dateTime={device.lastSeenAt} title={formatDateTime(device.lastSeenAt)}>
+                          {formatRelative(device.lastSeenAt)}
+                        </time>
+                      </dd>
+                    </dl>
+                    {device.userAgent ? <p className="user-agent">{device.userAgent}</p> : null}
+                  </div>
+                  {device.current ? null : (
+                    <button
+                      type="button"
+                      className="danger"
+                      aria-label={`Revoke ${name}, signed in ${formatDateTime(device.createdAt)}`}
+                      disabled={revoking}
+                      onClick={() => revoke.mutate({ sessionId: device.id })}
+                    >
+                      {revoking ? 'Revoking…' : 'Revoke'}
+                    </button>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </QueryView>
       <section className="card danger-zone" aria-labelledby={`${id}-all`}>
         <h2 id={`${id}-all`}>Log out everywhere</h2>
         <p>

@@ -1,12 +1,11 @@
+import { MAX_NOTE_BODY_LENGTH } from '@revoke/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { useApi } from '../api/api-context.tsx';
 import { PageHeading } from '../components/page-heading.tsx';
-import { ErrorMessage, Loading } from '../components/status.tsx';
+import { QueryView } from '../components/query-view.tsx';
+import { ErrorMessage } from '../components/status.tsx';
 import { formatDateTime, formatRelative } from '../format.ts';
-
-/** The notes service's limit. */
-const MAX_BODY_LENGTH = 10_000;
 
 /** A few words of a note, for button labels. */
 function excerpt(body: string): string {
@@ -48,7 +47,7 @@ export function NotesPage() {
         <textarea
           id={`${id}-body`}
           rows={3}
-          maxLength={MAX_BODY_LENGTH}
+          maxLength={MAX_NOTE_BODY_LENGTH}
           required
           readOnly={create.isPending}
           value={body}
@@ -63,39 +62,36 @@ export function NotesPage() {
       <section aria-labelledby={`${id}-list`}>
         <h2 id={`${id}-list`}>Your notes</h2>
         {remove.isError ? <ErrorMessage title="The note was not deleted." error={remove.error} /> : null}
-        {notes.isPending ? (
-          <Loading>Loading notes…</Loading>
-        ) : notes.isError ? (
-          <ErrorMessage
-            title="Could not load your notes."
-            error={notes.error}
-            onRetry={() => notes.refetch()}
-          />
-        ) : notes.data.length === 0 ? (
-          <p className="empty">No notes yet. Write the first one above.</p>
-        ) : (
-          <ul className="list" aria-busy={notes.isFetching}>
-            {notes.data.map((note) => (
-              <li key={note.id} className="card item">
-                <p className="note-body">{note.body}</p>
-                <div className="meta">
-                  <time dateTime={note.createdAt} title={formatDateTime(note.createdAt)}>
-                    {formatRelative(note.createdAt)}
-                  </time>
-                  <button
-                    type="button"
-                    className="danger small"
-                    aria-label={`Delete note “${excerpt(note.body)}”`}
-                    disabled={remove.isPending && remove.variables?.id === note.id}
-                    onClick={() => remove.mutate({ id: note.id })}
-                  >
-                    {remove.isPending && remove.variables?.id === note.id ? 'Deleting…' : 'Delete'}
-                  </button>
-                </div>
-              </li>
-            ))}
-          </ul>
-        )}
+        <QueryView
+          query={notes}
+          loading="Loading notes…"
+          failed="Could not load your notes."
+          empty={<p className="empty">No notes yet. Write the first one above.</p>}
+        >
+          {(items) => (
+            <ul className="list" aria-busy={notes.isFetching}>
+              {items.map((note) => (
+                <li key={note.id} className="card item">
+                  <p className="note-body">{note.body}</p>
+                  <div className="meta">
+                    <time dateTime={note.createdAt} title={formatDateTime(note.createdAt)}>
+                      {formatRelative(note.createdAt)}
+                    </time>
+                    <button
+                      type="button"
+                      className="danger small"
+                      aria-label={`Delete note “${excerpt(note.body)}”`}
+                      disabled={remove.isPending && remove.variables?.id === note.id}
+                      onClick={() => remove.mutate({ id: note.id })}
+                    >
+                      {remove.isPending && remove.variables?.id === note.id ? 'Deleting…' : 'Delete'}
+                    </button>
+                  </div>
+                </li>
+              ))}
+            </ul>
+          )}
+        </QueryView>
       </section>
     </>
   );

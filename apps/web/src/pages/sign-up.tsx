@@ -1,69 +1,37 @@
 import { useMutation } from '@tanstack/react-query';
-import { type FormEvent, useId, useState } from 'react';
 import { useApi } from '../api/api-context.tsx';
+import { CredentialsForm } from '../components/credentials-form.tsx';
 import { PageHeading } from '../components/page-heading.tsx';
 import { ErrorMessage } from '../components/status.tsx';
 import { Link, ROUTES } from '../router.tsx';
-import { useSessionStore } from '../session/session-context.tsx';
-
-/** The auth app's registration minimum. */
-const MIN_PASSWORD_LENGTH = 8;
+import { useLogin } from '../session/use-login.ts';
 
 /** Create an account, then sign in with it. */
 export function SignUpPage() {
   const api = useApi();
-  const session = useSessionStore();
-  const id = useId();
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const login = useMutation(
-    api.auth.auth.login.mutationOptions({ onSuccess: (pair) => session.signedIn(pair) }),
-  );
+  const login = useLogin();
   const register = useMutation(
-    api.auth.auth.register.mutationOptions({ onSuccess: () => login.mutate({ email, password }) }),
+    // The account exists: sign in with what was just registered.
+    api.auth.auth.register.mutationOptions({ onSuccess: (_, credentials) => login.mutate(credentials) }),
   );
-  const pending = register.isPending || login.isPending;
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    register.mutate({ email, password });
-  };
   return (
     <>
       <PageHeading>Create an account</PageHeading>
-      <form className="card form" onSubmit={submit} aria-busy={pending}>
-        <label htmlFor={`${id}-email`}>E-mail</label>
-        <input
-          id={`${id}-email`}
-          type="email"
-          autoComplete="email"
-          required
-          value={email}
-          onChange={(event) => setEmail(event.target.value)}
-        />
-        <label htmlFor={`${id}-password`}>Password</label>
-        <input
-          id={`${id}-password`}
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={MIN_PASSWORD_LENGTH}
-          aria-describedby={`${id}-password-hint`}
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-        />
-        <p id={`${id}-password-hint`} className="hint">
-          At least {MIN_PASSWORD_LENGTH} characters.
-        </p>
+      <CredentialsForm
+        newAccount
+        busy={register.isPending || login.isPending}
+        submitLabel={
+          register.isPending ? 'Creating account…' : login.isPending ? 'Signing in…' : 'Create account'
+        }
+        onSubmit={(credentials) => register.mutate(credentials)}
+      >
         {register.isError ? (
           <ErrorMessage title="Could not create the account." error={register.error} />
         ) : null}
         {login.isError ? (
           <ErrorMessage title="Account created, but signing in failed." error={login.error} />
         ) : null}
-        <button type="submit" disabled={pending}>
-          {register.isPending ? 'Creating account…' : login.isPending ? 'Signing in…' : 'Create account'}
-        </button>
-      </form>
+      </CredentialsForm>
       <p>
         Already have an account? <Link to={ROUTES.signIn}>Sign in</Link>
       </p>

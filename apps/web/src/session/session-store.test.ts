@@ -78,6 +78,14 @@ function fakeAuth(options: { refreshLatencyMs?: number } = {}) {
   };
 }
 
+/** Two tabs of one browser against one fake auth app, each with its own session store. */
+function twoTabs(options: { refreshAt: number; refreshLatencyMs?: number }) {
+  const browser = fakeBrowser();
+  const auth = fakeAuth({ refreshLatencyMs: options.refreshLatencyMs });
+  const store = () => new SessionStore({ api: auth.api, tabs: browser.tab(), refreshAt: options.refreshAt });
+  return { browser, auth, a: store(), b: store() };
+}
+
 const unauthorized = (reason: string) =>
   Object.assign(new Error(reason), { data: { code: 'UNAUTHORIZED', reason } });
 const networkDown = () => new TypeError('Failed to fetch');
@@ -126,11 +134,7 @@ describe('SessionStore', () => {
   });
 
   it('two tabs refresh once between them: one refreshes under the lock, the other adopts its result', async () => {
-    const browser = fakeBrowser();
-    const auth = fakeAuth({ refreshLatencyMs: 200 });
-    const [a, b] = [browser.tab(), browser.tab()].map(
-      (tabs) => new SessionStore({ api: auth.api, tabs, refreshAt: 0.5 }),
-    ) as [SessionStore, SessionStore];
+    const { auth, a, b } = twoTabs({ refreshAt: 0.5, refreshLatencyMs: 200 });
     a.signedIn(auth.pair());
     await vi.advanceTimersByTimeAsync(1);
     const first = signedIn(b.getState()).expiresAt;
@@ -147,10 +151,7 @@ describe('SessionStore', () => {
   });
 
   it('a refresh forced by a 401 in one tab, while another waits for the lock, still refreshes once', async () => {
-    const browser = fakeBrowser();
-    const auth = fakeAuth({ refreshLatencyMs: 200 });
-    const a = new SessionStore({ api: auth.api, tabs: browser.tab(), refreshAt: 0.9 });
-    const b = new SessionStore({ api: auth.api, tabs: browser.tab(), refreshAt: 0.9 });
+    const { auth, a, b } = twoTabs({ refreshAt: 0.9, refreshLatencyMs: 200 });
     a.signedIn(auth.pair());
     await vi.advanceTimersByTimeAsync(4000);
     const results = Promise.all([a.refresh(), b.refresh(), a.refresh()]);
@@ -160,10 +161,7 @@ describe('SessionStore', () => {
   });
 
   it('does not refresh again for a 401 that raced a refresh another tab just made', async () => {
-    const browser = fakeBrowser();
-    const auth = fakeAuth();
-    const a = new SessionStore({ api: auth.api, tabs: browser.tab(), refreshAt: 0.5 });
-    const b = new SessionStore({ api: auth.api, tabs: browser.tab(), refreshAt: 0.5 });
+    const { auth, a, b } = twoTabs({ refreshAt: 0.5 });
     a.signedIn(auth.pair());
     await vi.advanceTimersByTimeAsync(4000);
     const refreshed = a.refresh();
@@ -183,10 +181,7 @@ describe('SessionStore', () => {
   });
 
   it('signs out when revoked, says why in every tab, and clears the cookies once', async () => {
-    const browser = fakeBrowser();
-    const auth = fakeAuth();
-    const a = new SessionStore({ api: auth.api, tabs: browser.tab(), refreshAt: 0.5 });
-    const b = new SessionStore({ api: auth.api, tabs: browser.tab(), refreshAt: 0.5 });
+    const { browser, auth, a, b } = twoTabs({ refreshAt: 0.5 });
     a.signedIn(auth.pair());
     await vi.advanceTimersByTimeAsync(1);
     const onSignedOut = vi.fn();
@@ -232,10 +227,7 @@ describe('SessionStore', () => {
   });
 
   it("is not signed back in by another tab's refresh that crossed its sign-out, and refreshes when overdue", async () => {
-    const browser = fakeBrowser();
-    const auth = fakeAuth();
-    const a = new SessionStore({ api: auth.api, tabs: browser.tab(), refreshAt: 0.5 });
-    const b = new SessionStore({ api: auth.api, tabs: browser.tab(), refreshAt: 0.5 });
+    const { browser, auth, a, b } = twoTabs({ refreshAt: 0.5 });
     a.signedIn(auth.pair());
     await vi.advanceTimersByTimeAsync(1);
     // A refresh in tab A is on its way to B when B learns it was revoked.
@@ -260,12 +252,9 @@ describe('SessionStore', () => {
   });
 
   it('adopts a sign-in and refreshes from other tabs', async () => {
-    const browser = fakeBrowser();
-    const auth = fakeAuth();
+    const { auth, a, b } = twoTabs({ refreshAt: 0.5 });
     auth.failMeWith(unauthorized('TOKEN_MISSING'));
     auth.failRefreshWith(unauthorized('TOKEN_MISSING'));
-    const a = new SessionStore({ api: auth.api, tabs: browser.tab(), refreshAt: 0.5 });
-    const b = new SessionStore({ api: auth.api, tabs: browser.tab(), refreshAt: 0.5 });
     const started = b.start();
     await vi.advanceTimersByTimeAsync(100);
     await started;

@@ -1,18 +1,14 @@
-/** Why this page is signed out; each has a sentence for the user. */
-export type SignOutReason =
-  // Told by the auth app's `auth.sessionEvents` stream:
-  | 'signed_out'
-  | 'logged_out_everywhere'
-  | 'device_revoked'
-  | 'refresh_token_reuse'
-  | 'administrator'
-  | 'revoked'
-  // Decided by this page:
-  | 'signed_out_here'
-  | 'logged_out_everywhere_here'
-  | 'session_expired';
+import { isSessionEndReason, type SessionEndReason } from '@revoke/contract';
 
+/** Why this page signed itself out, without the server telling it. */
+type LocalSignOutReason = 'signed_out_here' | 'logged_out_everywhere_here' | 'session_expired';
+
+/** Why this page is signed out; each has a sentence for the user. */
+export type SignOutReason = SessionEndReason | LocalSignOutReason;
+
+// A `Record` over every reason: a reason the contract adds does not compile until it has a sentence.
 const MESSAGES: Record<SignOutReason, string> = {
+  // Told by the auth app's `auth.sessionEvents` stream:
   signed_out: 'You signed out in another tab or window of this browser.',
   logged_out_everywhere:
     'You were signed out because “Log out everywhere” was chosen on one of your devices.',
@@ -21,7 +17,9 @@ const MESSAGES: Record<SignOutReason, string> = {
     'Your session was ended for your security: a sign-in token was used twice, which can mean it was copied. ' +
     'Sign in again, and consider changing your password.',
   administrator: 'An administrator ended your session.',
+  token_revoked: 'This session’s sign-in token was revoked by an app using your account. Sign in again.',
   revoked: 'Your session was ended. Sign in again to continue.',
+  // Decided by this page:
   signed_out_here: 'You signed out.',
   logged_out_everywhere_here:
     'You logged out everywhere: every device, including this one, is now signed out.',
@@ -34,8 +32,6 @@ export function signOutMessage(reason: SignOutReason): string {
 }
 
 /** A reason from the server, or `revoked` for one this client does not know yet. */
-export function reasonFromServer(reason: string): SignOutReason {
-  return reason in MESSAGES && !reason.endsWith('_here') && reason !== 'session_expired'
-    ? (reason as SignOutReason)
-    : 'revoked';
+export function reasonFromServer(reason: string): SessionEndReason {
+  return isSessionEndReason(reason) ? reason : 'revoked';
 }

@@ -1,3 +1,4 @@
+import { CSRF_HEADER } from '@revoke/contract';
 import { AuthError } from '../errors.ts';
 
 /** Request headers as a fetch `Headers` or a Node `IncomingMessage['headers']`. */
@@ -34,12 +35,8 @@ export function secureCookiesByDefault(url: string): boolean {
  */
 export const MAX_COOKIE_CANDIDATES = 3;
 
-/**
- * Header a browser client must send on every cookie-authenticated mutation. A cross-site form or
- * `multipart/form-data` POST cannot set a custom header (setting one forces a CORS preflight), so its
- * presence proves the request came from a page allowed by CORS.
- */
-export const CSRF_HEADER = 'x-revoke-csrf';
+// The web client sends it, so its name lives in the contract.
+export { CSRF_HEADER } from '@revoke/contract';
 
 /**
  * Header in which a service calling another presents its own credential (a service token from the

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  credentialsSchema,
-  emailSchema,
-  loginCredentialsSchema,
-  MAX_EMAIL_LENGTH,
-} from './credentials-schema.ts';
+import { credentialsSchema, emailSchema, loginCredentialsSchema } from './credential-inputs.ts';
+import { MAX_EMAIL_LENGTH } from './limits.ts';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -78,11 +74,11 @@ describe('the e-mail schema', () => {
     expect(emailSchema.safeParse(longest).success).toBe(true);
     // One more character (a valid 62-character last label) is over the limit.
     expect(emailSchema.safeParse(`${longest}d`).success).toBe(false);
-    const started = performance.now();
+    const started = Date.now();
     expect(emailSchema.safeParse(`${'a'.repeat(1024 * 1024)}@example.org`).success).toBe(false);
     // Near-miss shapes do not backtrack for long either.
     expect(emailSchema.safeParse(`a@${'a-'.repeat(120)}`).success).toBe(false);
-    expect(performance.now() - started).toBeLessThan(200);
+    expect(Date.now() - started).toBeLessThan(200);
   });
 });
 
@@ -129,7 +125,7 @@ describe('the credentials schemas', () => {
     expect(refused({ email: 'bob@example.org', password: 'x'.repeat(1024) })).toBe(false);
     expect(refused({ email: 'bob@example.org', password: 'x'.repeat(1025) })).toBe(true);
     expect(refused({ email: 'bob@example.org', password: `${PASSWORD}\u0000` })).toBe(true);
-    const started = performance.now();
+    const started = Date.now();
     const result = credentialsSchema.safeParse({
       email: 'bob@example.org',
       password: 'x'.repeat(1024 * 1024),
@@ -137,7 +133,7 @@ describe('the credentials schemas', () => {
     expect(result.success).toBe(false);
     // One issue (too long): nothing else ran over the megabyte.
     expect(result.error?.issues.map((issue) => issue.code)).toEqual(['too_big']);
-    expect(performance.now() - started).toBeLessThan(100);
+    expect(Date.now() - started).toBeLessThan(100);
   });
 
   it('login accepts any non-empty password up to 1024 characters: a short one is just a wrong one', () => {

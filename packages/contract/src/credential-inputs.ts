@@ -1,8 +1,5 @@
 import { z } from 'zod';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './passwords.ts';
-
-/** Longest e-mail address stored (RFC 5321 path limit, less the angle brackets). */
-export const MAX_EMAIL_LENGTH = 254;
+import { MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './limits.ts';
 
 // Refused before any normalisation work, so a megabyte "e-mail" costs one length check.
 const MAX_RAW_EMAIL_LENGTH = 1024;

@@ -1,0 +1,6 @@
+/**
+ * Header a browser client must send on every cookie-authenticated mutation. A cross-site form or
+ * `multipart/form-data` POST cannot set a custom header (setting one forces a CORS preflight), so its
+ * presence proves the request came from a page allowed by CORS.
+ */
+export const CSRF_HEADER = 'x-revoke-csrf';
