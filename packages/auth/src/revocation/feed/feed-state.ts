@@ -2,19 +2,27 @@
  * The feed's phases. A gap (lost connection, changed subscriber, unanswered heartbeat) always leads back to
  * `connecting`; only a complete snapshot taken under the current subscription leads to `live`.
  *
- *                    gap opened
- *        +-----------------------------------------+
- *        v                                         |
- *   +------------+  subscribed   +--------------+  |  snapshot of this   +--------+
- *   | connecting | ------------> | snapshotting | -+-------------------> |  live  |
- *   +------------+               +--------------+  |  generation done    +--------+
- *        ^                         ^    |  ^       |                      |   |
- *        |                         |    +--+       |   epoch changed      |   | no proof for
- *        |                         |  failed,      |   (event/heartbeat)  |   | staleAfterMs
- *        |                         |  inconsistent |                      |   v
- *        |                         +---------------+----------------------+ +-------+
- *        |                                                                   | stale | (derived
- *        +------------------------- gap opened (from any phase) ------------ +-------+  from `now`)
+ *                      snapshot of the current
+ *    connecting --subscribed--> snapshotting --generation complete--> live <--heartbeat proof-- stale
+ *        ^                        |   ^    ^                           |  |                       ^
+ *        |                        +---+    +------epoch changed--------+  +--no proof for S-------+
+ *        |              failed, inconsistent,
+ *        |                  no epoch
+ *        +---------------------- gap opened (from any phase) ----------------------------------------
+ *
+ * ```mermaid
+ * stateDiagram-v2
+ *   [*] --> connecting
+ *   connecting --> snapshotting: subscribed (on a Cluster also an echo from every shard)
+ *   snapshotting --> snapshotting: snapshot failed, inconsistent, or no epoch
+ *   snapshotting --> live: snapshot of the current generation complete
+ *   live --> snapshotting: epoch changed (resync event or heartbeat)
+ *   live --> stale: no heartbeat proof for staleAfterMs
+ *   stale --> live: heartbeat proof
+ *   snapshotting --> connecting: gap opened
+ *   live --> connecting: gap opened
+ *   stale --> connecting: gap opened
+ * ```
  *
  * Trusted (absence in the cache means "not revoked") only while `live` and proven within staleAfterMs.
  */
