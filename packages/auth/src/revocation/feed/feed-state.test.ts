@@ -135,6 +135,29 @@ describe('FeedState transitions', () => {
     expect(state.wantsSnapshot).toBe(true);
   });
 
+  it('heartbeats and resync events during a long snapshot do not make it go again (it checks the epoch itself)', () => {
+    const state = new FeedState(S);
+    state.subscriptionConfirmed();
+    const ticket = state.snapshotStarted(0)!;
+    state.heartbeatProof({
+      sentAt: 1,
+      generation: state.generation,
+      epoch: 'e1',
+      confirmsSubscription: false,
+    });
+    state.epochAnnounced('e1');
+    expect(state.snapshotFinished(ticket, complete)).toMatchObject({ again: false, completed: true });
+  });
+
+  it('an epoch change seen while a snapshot runs in a live feed withdraws trust at once', () => {
+    const state = liveAt(0);
+    const ticket = state.snapshotStarted(1)!;
+    state.epochAnnounced('e2');
+    expect(state.trusted(2)).toBe(false);
+    // The scan read e1 then e2: inconsistent, so it goes again.
+    expect(state.snapshotFinished(ticket, { epoch: 'e1', consistent: false }).again).toBe(true);
+  });
+
   it('a request during a running snapshot makes that one go again instead of completing', () => {
     const state = new FeedState(S);
     state.subscriptionConfirmed();

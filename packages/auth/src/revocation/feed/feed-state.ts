@@ -165,7 +165,7 @@ export class FeedState {
 
   /** Redis announced (by a `resync` event) that it now holds this epoch. */
   epochAnnounced(epoch: string): void {
-    if (epoch !== this.#epoch) this.#needSnapshot();
+    this.#epochSeen(epoch);
   }
 
   /** A ticket for a snapshot starting now, or undefined when none may start (connecting, or one is running). */
@@ -230,11 +230,22 @@ export class FeedState {
       return;
     }
     if (proof.epoch === null || proof.epoch !== this.#epoch) {
-      this.#needSnapshot();
+      this.#epochSeen(proof.epoch);
       return;
     }
     // Everything published before the proof was sent has reached us: complete as of then.
     if (this.#phase === 'live') this.#freshAt = Math.max(this.#freshAt, proof.sentAt);
+  }
+
+  /**
+   * Redis holds `epoch`. Another than the cache's asks for a snapshot, unless one is running: that one
+   * re-reads the epoch when it ends and goes again if it changed, while asking it to go again anyway
+   * would keep a snapshot longer than a heartbeat from ever finishing.
+   */
+  #epochSeen(epoch: string | null): void {
+    if (epoch !== null && epoch === this.#epoch) return;
+    if (!this.#snapshotRunning) this.#needSnapshot();
+    else if (this.#phase === 'live') this.#phase = 'snapshotting';
   }
 
   #needSnapshot(): void {
