@@ -4,7 +4,7 @@ import type { Logger } from '../../observer.ts';
 import type { RevocationCache } from '../cache.ts';
 import { createRedisClient, type RedisClient, type RedisClusterConfig } from '../connection.ts';
 import { lookupIds } from '../entry.ts';
-import { DEFAULT_CLUSTER_SHARDS, DEFAULT_PREFIX, type RevocationKeys, revocationKeys } from '../keys.ts';
+import { DEFAULT_CLUSTER_SHARDS, type RevocationKeys, revocationKeys } from '../keys.ts';
 import { combinedEpoch, loadSnapshot, type SnapshotResult } from '../snapshot.ts';
 import {
   connectAll,
@@ -53,7 +53,7 @@ export class ClusterTransport implements FeedTransport {
 
   constructor(options: TransportOptions & { redisCluster: RedisClusterConfig }) {
     const cluster = options.redisCluster;
-    this.#keys = revocationKeys(options.prefix ?? DEFAULT_PREFIX, {
+    this.#keys = revocationKeys(options.prefix, {
       shards: cluster.shards ?? DEFAULT_CLUSTER_SHARDS,
     });
     this.shardCount = this.#keys.shards.length;

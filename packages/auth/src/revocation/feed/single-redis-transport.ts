@@ -3,7 +3,7 @@ import type { AccessClaims } from '../../claims.ts';
 import type { Logger } from '../../observer.ts';
 import type { RevocationCache } from '../cache.ts';
 import { lookupIds } from '../entry.ts';
-import { DEFAULT_PREFIX, type RevocationKeys, revocationKeys } from '../keys.ts';
+import { type RevocationKeys, revocationKeys } from '../keys.ts';
 import { loadSnapshot, type SnapshotResult } from '../snapshot.ts';
 import {
   connectAll,
@@ -27,7 +27,7 @@ export class SingleRedisTransport implements FeedTransport {
   readonly #log: Logger;
 
   constructor(options: TransportOptions) {
-    this.#keys = revocationKeys(options.prefix ?? DEFAULT_PREFIX);
+    this.#keys = revocationKeys(options.prefix);
     this.#log = options.logger;
     const common = feedConnectionOptions(options.redisOptions);
     // We resubscribe ourselves: ioredis's own resubscription is not awaited before `ready`.
