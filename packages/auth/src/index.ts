@@ -29,7 +29,12 @@ export {
   revocationEntrySchema,
   revocationEventSchema,
 } from './revocation/entry.ts';
-export { type FeedStatus, RevocationFeed, type RevocationFeedOptions } from './revocation/feed.ts';
+export {
+  type FeedApplied,
+  type FeedStatus,
+  RevocationFeed,
+  type RevocationFeedOptions,
+} from './revocation/feed.ts';
 export {
   type IssuerPolicy,
   IssuerPolicyError,

@@ -1,4 +1,10 @@
-import { createRedisClient, createRevocationWriter, type RedisClient, revocationKeys } from '@revoke/auth';
+import {
+  createRedisClient,
+  createRevocationWriter,
+  type RedisClient,
+  RevocationFeed,
+  revocationKeys,
+} from '@revoke/auth';
 import { type PrivateRedisCluster, startPrivateRedisCluster } from '@revoke/auth/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,9 +56,11 @@ describe('the auth app on a Redis Cluster', () => {
 
   it('session events: the hub hears a revocation on any shard by sharded pub/sub', async () => {
     const prefix = `hub-${Date.now()}:`;
-    const hub = new SessionRevocationHub({ redisUrl: '', redisCluster: { nodes: cluster.nodes }, prefix });
+    const feed = new RevocationFeed({ redisCluster: { nodes: cluster.nodes }, prefix });
+    const hub = new SessionRevocationHub({ feed });
     const writer = createRevocationWriter({ redis, prefix });
     await writer.setEpoch();
+    void feed.start();
     try {
       const exp = Math.floor(Date.now() / 1000) + 600;
       const heard: HubSignal[][] = [];
@@ -70,6 +78,7 @@ describe('the auth app on a Redis Cluster', () => {
       );
     } finally {
       hub.close();
+      await feed.close();
     }
   });
 

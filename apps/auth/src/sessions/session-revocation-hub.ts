@@ -1,17 +1,10 @@
 import {
   type AccessClaims,
-  createRedisClient,
-  DEFAULT_CLUSTER_SHARDS,
   entryMatches,
-  isCluster,
-  type Logger,
+  type FeedApplied,
   lookupIds,
-  type RedisClient,
-  type RedisClusterConfig,
   type RevocationEntry,
-  revocationEventSchema,
-  revocationKeys,
-  silentLogger,
+  type RevocationFeed,
 } from '@revoke/auth';
 
 /** What a watcher hears from the hub. */
@@ -29,17 +22,8 @@ export interface HubWatch {
 }
 
 export interface SessionRevocationHubOptions {
-  redisUrl: string;
-  /**
-   * A Redis Cluster instead of `redisUrl`: the hub then SSUBSCRIBEs to every shard's channel (sharded
-   * pub/sub, one subscriber connection per master, re-subscribed by ioredis after a failover).
-   */
-  redisCluster?: RedisClusterConfig | undefined;
-  /** The revocation prefix: the hub listens on `${prefix}events` (every shard's channel in a cluster), where the writer publishes. */
-  prefix: string;
-  logger?: Logger;
-  /** How often an idle subscriber proves its connection is alive (default 5000 ms). */
-  pingMs?: number;
+  /** The auth app's running revocation feed: the one subscription of this process. */
+  feed: Pick<RevocationFeed, 'onApplied' | 'status'>;
 }
 
 type Listener = { claims: AccessClaims; notify: (signal: HubSignal) => void };
@@ -47,23 +31,22 @@ type Listener = { claims: AccessClaims; notify: (signal: HubSignal) => void };
 /**
  * Tells open `auth.sessionEvents` streams that their session was revoked, in one pub/sub hop.
  *
- * One dedicated subscriber connection per auth process (pub/sub needs its own connection), opened
- * on the first watcher and kept until {@link close}. Watchers are indexed by `jti`, `sid`, `sub` and `kid`,
- * so an event costs a few map look-ups whatever the number of open streams.
+ * It holds no Redis connection of its own: it listens to the auth app's {@link RevocationFeed}, which
+ * already subscribes, proves its subscription by heartbeats (an echo on every shard of a Cluster, so a
+ * failover that silently replaced a subscriber is noticed), and resynchronises after every gap. Watchers
+ * are indexed by `jti`, `sid`, `sub` and `kid`, so an event costs a few map look-ups whatever the number
+ * of open streams.
  *
- * Pub/sub is at-most-once: after every (re)subscription the hub tells each watcher to re-check
- * against Redis itself ({@link HubSignal} `subscribed`); since the writer sets the key and publishes in
- * one atomic step, a revocation is either in Redis before the SUBSCRIBE was acknowledged or delivered
- * after it. Callers also poll the auth app's own revocation cache as a backstop (see `watch-session.ts`).
- * The hub tells all its watchers at once, in one tick; their re-checks are batched into one Redis read
- * (`session-streams.ts`), so a reconnect costs one round trip, not one per open stream.
+ * Pub/sub is at-most-once: after every completed resync of the feed (first subscription, reconnect,
+ * failover, re-seed) the hub tells each watcher to re-check against Redis itself ({@link HubSignal}
+ * `subscribed`); since the writer sets the key and publishes in one atomic step, a revocation is either in
+ * Redis by then or delivered afterwards. Callers also poll the auth app's own revocation cache as a
+ * backstop (see `watch-session.ts`). The hub tells all its watchers at once, in one tick; their re-checks
+ * are batched into one Redis read (`session-streams.ts`), so a reconnect costs one round trip, not one per
+ * open stream.
  */
 export class SessionRevocationHub {
-  readonly #channels: string[];
-  readonly #redisUrl: string;
-  readonly #cluster: RedisClusterConfig | undefined;
-  readonly #log: Logger;
-  readonly #pingMs: number;
+  readonly #feed: SessionRevocationHubOptions['feed'];
   readonly #byKind = {
     jti: new Map<string, Set<Listener>>(),
     sid: new Map(),
@@ -71,27 +54,17 @@ export class SessionRevocationHub {
     kid: new Map(),
   } as Record<RevocationEntry['kind'], Map<string, Set<Listener>>>;
   readonly #all = new Set<Listener>();
-  #redis: RedisClient | undefined;
-  #subscribed = false;
-  #pingTimer: NodeJS.Timeout | undefined;
-  #pingSentAt: number | null = null;
+  readonly #unlisten: () => void;
   #closed = false;
 
   constructor(options: SessionRevocationHubOptions) {
-    const cluster = options.redisCluster;
-    const keys = revocationKeys(options.prefix, {
-      shards: cluster ? (cluster.shards ?? DEFAULT_CLUSTER_SHARDS) : undefined,
-    });
-    this.#channels = keys.shards.map((shard) => shard.channel);
-    this.#redisUrl = options.redisUrl;
-    this.#cluster = cluster;
-    this.#log = options.logger ?? silentLogger;
-    this.#pingMs = options.pingMs ?? 5000;
+    this.#feed = options.feed;
+    this.#unlisten = this.#feed.onApplied((applied) => this.#onApplied(applied));
   }
 
-  /** True while the channel subscription is confirmed. */
+  /** True while the feed's subscription is confirmed and its cache resynchronised since the last gap. */
   get subscribed(): boolean {
-    return this.#subscribed;
+    return this.#feed.status().synced;
   }
 
   /** Number of open watchers. */
@@ -116,17 +89,15 @@ export class SessionRevocationHub {
       const set = map.get(id) ?? new Set<Listener>();
       map.set(id, set.add(listener));
     }
-    this.#connect();
-    if (this.#subscribed) queueMicrotask(() => this.#all.has(listener) && notify({ type: 'subscribed' }));
+    if (this.subscribed) queueMicrotask(() => this.#all.has(listener) && notify({ type: 'subscribed' }));
     return { stop: () => this.#remove(listener) };
   }
 
-  /** Tells every watcher `closed` and drops the connection. */
+  /** Tells every watcher `closed` and stops listening to the feed (which the app closes itself). */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    clearInterval(this.#pingTimer);
-    this.#redis?.disconnect();
+    this.#unlisten();
     for (const listener of [...this.#all]) {
       this.#remove(listener);
       listener.notify({ type: 'closed' });
@@ -142,101 +113,13 @@ export class SessionRevocationHub {
     }
   }
 
-  #connect(): void {
-    if (this.#redis) return;
-    const cluster = this.#cluster;
-    const redis = createRedisClient({
-      url: this.#redisUrl,
-      cluster: cluster && { ...cluster, options: { ...cluster.options, shardedSubscribers: true } },
-      redisOptions: {
-        lazyConnect: true,
-        // Never queue: a command on a dead connection fails, and the reconnect re-subscribes.
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 0,
-        // We re-subscribe ourselves, and only then tell watchers to re-check (ioredis's `ready` comes
-        // before its own resubscription is acknowledged).
-        autoResubscribe: false,
-        retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 1000),
-        connectionName: 'session-events',
-      },
-    });
-    this.#redis = redis;
-    redis.on('ready', () => void this.#subscribe(redis));
-    redis.on('close', () => {
-      this.#subscribed = false;
-      this.#pingSentAt = null;
-    });
-    redis.on('error', (error: Error) =>
-      this.#log.warn({ err: error.message }, 'session events: Redis error'),
-    );
-    redis.on('message', (_channel: string, message: string) => this.#onMessage(message));
-    redis.on('smessage', (_channel: string, message: string) => this.#onMessage(message));
-    if (isCluster(redis)) {
-      // A failover replaced a subscriber connection: what was published meanwhile is lost, so re-check.
-      redis.on('subscribersReady', () => {
-        if (this.#subscribed) for (const listener of [...this.#all]) listener.notify({ type: 'subscribed' });
-      });
-    }
-    redis.connect().catch(() => {});
-    this.#pingTimer = setInterval(() => this.#ping(redis), this.#pingMs);
-    this.#pingTimer.unref();
-  }
-
-  async #subscribe(redis: RedisClient): Promise<void> {
-    try {
-      if (isCluster(redis)) {
-        // One SSUBSCRIBE per shard: each shard's channel lives on its own slot.
-        await Promise.all(this.#channels.map((channel) => redis.ssubscribe(channel)));
-      } else {
-        await redis.subscribe(this.#channels[0]!);
-      }
-    } catch (error) {
-      this.#log.warn({ err: String(error) }, 'session events: subscribe failed; reconnecting');
-      redis.disconnect(true);
-      return;
-    }
-    this.#subscribed = true;
-    for (const listener of [...this.#all]) listener.notify({ type: 'subscribed' });
-  }
-
-  /**
-   * An idle subscriber on a frozen or half-open connection notices nothing unless it asks. In a cluster a
-   * PING reaches a command connection, not the sharded subscribers, so it proves nothing there; the
-   * callers' poll of the auth app's own revocation cache (whose feed proves every shard) is the backstop.
-   */
-  #ping(redis: RedisClient): void {
-    if (!this.#subscribed || this.#closed || isCluster(redis)) return;
-    if (this.#pingSentAt !== null) {
-      if (Date.now() - this.#pingSentAt > 2 * this.#pingMs) {
-        this.#log.warn({}, 'session events: ping unanswered; reconnecting');
-        this.#pingSentAt = null;
-        redis.disconnect(true);
-      }
-      return;
-    }
-    const sentAt = Date.now();
-    this.#pingSentAt = sentAt;
-    redis.ping().then(
-      () => {
-        if (this.#pingSentAt === sentAt) this.#pingSentAt = null;
-      },
-      () => {},
-    );
-  }
-
-  #onMessage(message: string): void {
-    let event: ReturnType<typeof revocationEventSchema.parse>;
-    try {
-      event = revocationEventSchema.parse(JSON.parse(message));
-    } catch {
-      return;
-    }
-    if (event.type === 'resync') {
-      // Redis was re-seeded: whatever it holds now is the truth; let every watcher re-check.
+  #onApplied(applied: FeedApplied): void {
+    if (applied.type === 'resynced') {
+      // Whatever Redis holds now, some of it may have come without an event: let every watcher re-check.
       for (const listener of [...this.#all]) listener.notify({ type: 'subscribed' });
       return;
     }
-    const { entry } = event;
+    const { entry } = applied;
     const candidates = this.#byKind[entry.kind].get(entry.id);
     if (!candidates) return;
     for (const listener of [...candidates]) {

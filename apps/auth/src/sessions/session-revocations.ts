@@ -1,4 +1,3 @@
-import { redisTargetOf } from '@revoke/auth';
 import { type SessionEndReason, sessionEndReasonOf } from '@revoke/contract';
 import { eq } from '@revoke/db';
 import { type AuthDb, sessions } from '@revoke/db/auth';
@@ -23,25 +22,19 @@ export async function signOutReason(db: AuthDb, sessionId: string): Promise<Sess
 // each test app (its own deps, prefix and Redis) gets its own hub.
 const hubs = new WeakMap<AuthDeps, SessionRevocationHub>();
 
-/** The auth app's session-revocation hub, created (not yet connected) on first use. */
+/** The auth app's session-revocation hub, created on first use; it listens to the app's revocation feed. */
 export function sessionRevocationHubOf(deps: AuthDeps): SessionRevocationHub {
   let hub = hubs.get(deps);
   if (!hub) {
-    const target = redisTargetOf(deps.env);
-    hub = new SessionRevocationHub({
-      redisUrl: target.url,
-      redisCluster: target.cluster,
-      prefix: deps.env.REVOCATION_PREFIX,
-      logger: deps.logger,
-    });
+    hub = new SessionRevocationHub({ feed: deps.feed });
     hubs.set(deps, hub);
   }
   return hub;
 }
 
 /**
- * Ends every open `auth.sessionEvents` stream (they reconnect to the next server) and drops the
- * hub's connection. Must run before the HTTP server drains, or open streams hold `close()` forever.
+ * Ends every open `auth.sessionEvents` stream (they reconnect to the next server) and stops the hub
+ * listening to the feed. Must run before the HTTP server drains, or open streams hold `close()` forever.
  */
 export function closeSessionRevocationHub(deps: AuthDeps): void {
   hubs.get(deps)?.close();

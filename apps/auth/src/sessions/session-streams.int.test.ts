@@ -1,5 +1,11 @@
 import { setMaxListeners } from 'node:events';
-import { type AccessClaims, AuthError, createRevocationWriter, revocationKeys } from '@revoke/auth';
+import {
+  type AccessClaims,
+  AuthError,
+  createRevocationWriter,
+  RevocationFeed,
+  revocationKeys,
+} from '@revoke/auth';
 import { testPrefix } from '@revoke/auth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MonitoredRedis, startMonitoredRedis } from '../testing/monitored-redis.ts';
@@ -51,7 +57,9 @@ describe('sign-out watches cost Redis one read per batch, not one per stream', (
     const prefix = testPrefix('storm');
     const writer = createRevocationWriter({ redis: redis.command, prefix });
     await writer.setEpoch();
-    const hub = new SessionRevocationHub({ redisUrl: redis.url, prefix, pingMs: 60_000 });
+    // The hub listens to the app's revocation feed, which holds the process's one subscription.
+    const feed = new RevocationFeed({ redisUrl: redis.url, prefix });
+    const hub = new SessionRevocationHub({ feed });
     const check = createBatchedRevocationCheck(redis.command, revocationKeys(prefix));
     const controller = new AbortController();
     // One signal for 400 watches: not a leak.
@@ -69,6 +77,7 @@ describe('sign-out watches cost Redis one read per batch, not one per stream', (
     try {
       // Registered before the hub's first subscription is confirmed: the confirmation re-checks all of them.
       const first = Array.from({ length: 200 }, (_, n) => watch(n));
+      void feed.start();
       await Promise.all(first.map((w) => w.armed));
       expect(await redis.readsAfter(epoch, 0)).toBe(1);
 
@@ -101,6 +110,7 @@ describe('sign-out watches cost Redis one read per batch, not one per stream', (
     } finally {
       controller.abort();
       hub.close();
+      await feed.close();
     }
   });
 });

@@ -1,0 +1,288 @@
+import type { RedisOptions } from 'ioredis';
+import type { AccessClaims } from '../../claims.ts';
+import { type AuthObserver, type Logger, silentLogger } from '../../observer.ts';
+import { RevocationCache } from '../cache.ts';
+import type { RedisClusterConfig } from '../connection.ts';
+import { type RevocationEntry, revocationEventSchema } from '../entry.ts';
+import { DEFAULT_PREFIX } from '../keys.ts';
+import { createTransport } from './create-transport.ts';
+import { checkDirect } from './direct-check.ts';
+import { FeedState, type SnapshotVerdict } from './feed-state.ts';
+import { HeartbeatLoop } from './heartbeat-loop.ts';
+import { sweepExpired } from './sweeper.ts';
+import type { FeedTransport } from './transport.ts';
+
+export interface RevocationFeedOptions {
+  /** Default `redis://127.0.0.1:6379`. */
+  redisUrl?: string;
+  /**
+   * A Redis Cluster instead of `redisUrl`: events arrive by sharded pub/sub (`SSUBSCRIBE` to every
+   * shard's channel, one subscriber connection per master) and snapshots read every shard.
+   */
+  redisCluster?: RedisClusterConfig | undefined;
+  /** Extra ioredis options for both connections (TLS, password, …); per node in a cluster. */
+  redisOptions?: RedisOptions;
+  /** Key namespace; must match the writer's. */
+  prefix?: string;
+  /** The cache to keep complete; a new one by default. */
+  cache?: RevocationCache;
+  /** S: past this much staleness the cache's silence is no longer trusted (default 3000 ms). */
+  staleAfterMs?: number;
+  /** How often the feed proves it is alive (default 1000 ms). */
+  heartbeatMs?: number;
+  /** Budget of one direct Redis check on the request path (default 250 ms). */
+  directTimeoutMs?: number;
+  /** Budget of one snapshot (default 30 s). */
+  snapshotTimeoutMs?: number;
+  observer?: AuthObserver;
+  logger?: Logger;
+}
+
+/** What `/readyz` and operators see. */
+export interface FeedStatus {
+  /** The first complete snapshot has loaded. */
+  ready: boolean;
+  /** Subscribed, snapshot loaded since the last (re)connect, epoch confirmed. */
+  synced: boolean;
+  /** Milliseconds since the cache was last proven complete. */
+  stalenessMs: number;
+  /** Redis's revocation epoch as last seen; null when Redis lost its data and was not re-seeded. */
+  epoch: string | null;
+  entries: number;
+}
+
+/**
+ * What the feed applied to its cache: one entry from an event, or a completed resync (after which
+ * anything may have been added unseen, since pub/sub is at-most-once: listeners re-check).
+ */
+export type FeedApplied = { type: 'entry'; entry: RevocationEntry } | { type: 'resynced' };
+
+/**
+ * Keeps a {@link RevocationCache} complete from Redis (DESIGN §4). Pub/sub is at-most-once, so
+ * the feed never depends on one message arriving:
+ * 1. it subscribes first, then snapshots the index, so nothing falls between the two;
+ * 2. every reconnect resubscribes and snapshots again before the cache is trusted again; entries are
+ *    never dropped on a disconnect;
+ * 3. a heartbeat (a PING on the subscriber, or an echo on every shard of a cluster, plus a read of the
+ *    epoch) proves, each round, that the channel delivers and that Redis still holds the data; its last
+ *    success is the cache's freshness;
+ * 4. past `staleAfterMs`, callers stop trusting absence and use {@link RevocationFeed.checkDirect}.
+ *
+ * The rules live in {@link FeedState}; the Redis side in a {@link FeedTransport}; this class wires them.
+ */
+export class RevocationFeed {
+  readonly cache: RevocationCache;
+  readonly #transport: FeedTransport;
+  readonly #state: FeedState;
+  readonly #heartbeat: HeartbeatLoop;
+  readonly #heartbeatMs: number;
+  readonly #directTimeoutMs: number;
+  readonly #snapshotTimeoutMs: number;
+  readonly #observer: AuthObserver;
+  readonly #log: Logger;
+  readonly #listeners = new Set<(applied: FeedApplied) => void>();
+  #syncing = false;
+  #timer: NodeJS.Timeout | undefined;
+  #started = false;
+  #closed = false;
+  #waitingSaid = false;
+  #foreignSaid = false;
+  readonly #firstSnapshot: Promise<void>;
+  #resolveFirstSnapshot!: () => void;
+
+  constructor(options: RevocationFeedOptions = {}) {
+    this.cache = options.cache ?? new RevocationCache();
+    this.#state = new FeedState(options.staleAfterMs ?? 3000);
+    this.#heartbeatMs = options.heartbeatMs ?? 1000;
+    this.#directTimeoutMs = options.directTimeoutMs ?? 250;
+    this.#snapshotTimeoutMs = options.snapshotTimeoutMs ?? 30_000;
+    this.#observer = options.observer ?? {};
+    this.#log = options.logger ?? silentLogger;
+    this.#firstSnapshot = new Promise((resolve) => {
+      this.#resolveFirstSnapshot = resolve;
+    });
+    this.#transport = createTransport({
+      redisUrl: options.redisUrl ?? 'redis://127.0.0.1:6379',
+      redisCluster: options.redisCluster,
+      redisOptions: options.redisOptions,
+      prefix: options.prefix ?? DEFAULT_PREFIX,
+      logger: this.#log,
+    });
+    this.#heartbeat = new HeartbeatLoop(this.#transport, this.#state, this.#heartbeatMs, {
+      lost: () => this.#gap(),
+      proven: () => this.#snapshotIfWanted(),
+    });
+  }
+
+  /** Connects and resolves once the first snapshot has loaded (retrying until it does). */
+  start(): Promise<void> {
+    this.#timer ??= setInterval(() => this.#tick(), this.#heartbeatMs);
+    this.#timer.unref();
+    if (!this.#started && !this.#closed) {
+      this.#started = true;
+      this.#transport.start({
+        message: (message) => this.#onMessage(message),
+        subscribed: () => {
+          this.#state.subscriptionConfirmed();
+          void this.#resync();
+        },
+        gap: () => this.#gap(),
+        commandsReady: () => void this.#resync(),
+      });
+    }
+    return this.#firstSnapshot;
+  }
+
+  /** True once the first snapshot loaded. */
+  get ready(): boolean {
+    return this.#state.ready;
+  }
+
+  /** Milliseconds since the cache was last proven complete (Infinity before the first snapshot). */
+  stalenessMs(): number {
+    return this.#state.stalenessMs(Date.now());
+  }
+
+  /** True while the cache's absence of an entry can be trusted. */
+  isFresh(): boolean {
+    return this.#state.trusted(Date.now());
+  }
+
+  status(): FeedStatus {
+    return {
+      ready: this.#state.ready,
+      synced: this.#state.synced,
+      stalenessMs: this.stalenessMs(),
+      epoch: this.#state.epoch,
+      entries: this.cache.size,
+    };
+  }
+
+  /**
+   * Tells `listener` of every entry applied from an event and of every completed resync. Returns the
+   * unsubscribe. A listener must not throw; it runs on the feed's own turn.
+   */
+  onApplied(listener: (applied: FeedApplied) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Asks Redis whether these claims are revoked, for when the feed is stale. Throws
+   * `REVOCATION_UNAVAILABLE` when Redis cannot answer in time, or holds no epoch (it lost its data,
+   * so a missing key proves nothing).
+   */
+  checkDirect(claims: AccessClaims): Promise<boolean> {
+    return checkDirect(this.#transport, claims, this.#directTimeoutMs, this.#observer);
+  }
+
+  /** Stops the heartbeat and drops both connections. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#timer);
+    this.#transport.close();
+  }
+
+  #gap(): void {
+    this.#heartbeat.reset();
+    if (this.#state.gapOpened()) this.#observer.reconnect?.();
+  }
+
+  #emit(applied: FeedApplied): void {
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(applied);
+      } catch (error) {
+        this.#log.error({ err: String(error) }, 'revocation feed: a listener threw');
+      }
+    }
+  }
+
+  #onMessage(message: string): void {
+    let event: ReturnType<typeof revocationEventSchema.parse>;
+    try {
+      event = revocationEventSchema.parse(JSON.parse(message));
+    } catch {
+      this.#log.warn({ size: message.length }, 'revocation feed: ignored an event it does not understand');
+      return;
+    }
+    if (event.type === 'resync') {
+      this.#state.epochAnnounced(event.epoch);
+      this.#snapshotIfWanted();
+      return;
+    }
+    this.cache.add(event.entry);
+    this.#observer.eventApplied?.(Math.max(0, Date.now() - event.at));
+    this.#emit({ type: 'entry', entry: event.entry });
+  }
+
+  #snapshotIfWanted(): void {
+    if (this.#state.wantsSnapshot) void this.#resync();
+  }
+
+  /** Takes snapshots until one settles the state (or fails: the heartbeat then retries). */
+  async #resync(): Promise<void> {
+    if (this.#syncing) {
+      this.#state.snapshotRequested();
+      return;
+    }
+    this.#syncing = true;
+    try {
+      let again = true;
+      while (again && !this.#closed) again = await this.#snapshot();
+    } catch (error) {
+      this.#state.snapshotFailed();
+      this.#log.warn({ err: String(error) }, 'revocation feed: snapshot failed');
+    } finally {
+      this.#syncing = false;
+    }
+  }
+
+  /** One snapshot; true when another must follow at once. */
+  async #snapshot(): Promise<boolean> {
+    if (!this.#transport.canSnapshot()) return false;
+    const ticket = this.#state.snapshotStarted(Date.now());
+    if (!ticket) return false;
+    const result = await this.#transport.snapshot(this.cache, this.#snapshotTimeoutMs);
+    if (result.foreign !== undefined && !this.#foreignSaid) {
+      this.#foreignSaid = true;
+      this.#log.error(
+        { epoch: result.foreign, shards: this.#transport.shardCount },
+        'revocation feed: Redis holds revocations split into another number of shards; REVOCATION_SHARDS ' +
+          "must match the auth app's. Not trusting Redis until it does",
+      );
+    }
+    this.#observer.snapshot?.(result.entries, Date.now() - ticket.startedAt);
+    const verdict = this.#state.snapshotFinished(ticket, result);
+    this.#report(verdict, result.epoch);
+    return verdict.again;
+  }
+
+  #report(verdict: SnapshotVerdict, epoch: string | null): void {
+    // Said once per transition, not at every retry.
+    if (epoch === null && !this.#state.ready && !this.#waitingSaid) {
+      this.#waitingSaid = true;
+      this.#log.info({}, 'revocation feed: waiting for the auth app to seed Redis (no revocation epoch yet)');
+    }
+    if (verdict.epochLost && this.#state.ready) {
+      this.#log.warn(
+        {},
+        'revocation feed: Redis lost its revocation data (epoch gone); not trusting it until re-seeded',
+      );
+    }
+    if (verdict.firstReady) {
+      this.#log.info({ entries: this.cache.size, epoch }, 'revocation feed: first snapshot loaded');
+      this.#resolveFirstSnapshot();
+    }
+    if (verdict.completed) this.#emit({ type: 'resynced' });
+  }
+
+  #tick(): void {
+    const now = Date.now();
+    sweepExpired(this.cache, now);
+    if (this.#closed) return;
+    // Retries a snapshot that failed or found no epoch; nothing else would ask again.
+    this.#snapshotIfWanted();
+    this.#heartbeat.beat(now);
+  }
+}
