@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ROOT } from '@revoke/testkit/processes';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './browser.ts';
-import { ROOT } from './processes.ts';
 import { startWebStack, type WebStack } from './stack.ts';
 
 /** Committed: the README shows them. Small viewport, PNG. */

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { createFreshDatabase, type FreshDatabase } from '@revoke/db/testing';
-import { freePorts, ServiceProcess } from './service-process.ts';
-import { stackEnv } from './stack-env.ts';
+import { freePorts } from '@revoke/testkit/ports';
+import { ServiceProcess } from '@revoke/testkit/processes';
+import { SHARED_REDIS_URL, stackEnv, uniquePrefix } from '@revoke/testkit/stack-env';
 
 /** auth, notes and activity as three processes sharing one Postgres database (a schema each) and Redis. */
 export interface Stack {
@@ -19,8 +19,8 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
   const env: Record<string, string> = {
     ...stackEnv({
       databaseUrl: database.url,
-      redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      prefix: `e2e:${randomBytes(6).toString('hex')}:`,
+      redisUrl: SHARED_REDIS_URL,
+      prefix: uniquePrefix('e2e'),
       ports: { auth: authPort, notes: notesPort, activity: activityPort },
     }),
     LOG_LEVEL: 'warn',

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { ROOT } from '@revoke/e2e/service-process';
+import { ROOT } from '@revoke/testkit/processes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logIn, signUp } from './harness/accounts.ts';
 import { show } from './harness/expect-refused.ts';

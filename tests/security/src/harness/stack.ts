@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { createDb, type DbHandle } from '@revoke/db';
 import type { ActivityDb } from '@revoke/db/activity';
 import type { AuthDb } from '@revoke/db/auth';
 import type { NotesDb } from '@revoke/db/notes';
 import { createFreshDatabase, type FreshDatabase } from '@revoke/db/testing';
-import { freePorts, ServiceProcess } from '@revoke/e2e/service-process';
-import { serviceCredentialEnv } from '@revoke/e2e/stack-env';
+import { freePorts } from '@revoke/testkit/ports';
+import { ServiceProcess } from '@revoke/testkit/processes';
+import { SHARED_REDIS_URL, stackEnv, uniquePrefix } from '@revoke/testkit/stack-env';
 import { deleteKeysWithPrefix } from './redis-cleanup.ts';
 
 /** auth, notes and activity as three processes sharing one Postgres database (a schema each) and Redis. */
@@ -29,21 +29,17 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
   const database: FreshDatabase = await createFreshDatabase({ prefix: 'security' });
   const [authPort, notesPort, activityPort] = (await freePorts(3)) as [number, number, number];
   const env: Record<string, string> = {
-    DATABASE_URL: database.url,
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    REVOCATION_PREFIX: `security:${randomBytes(6).toString('hex')}:`,
-    AUTH_PORT: String(authPort),
-    NOTES_PORT: String(notesPort),
-    ACTIVITY_PORT: String(activityPort),
-    AUTH_URL: `http://127.0.0.1:${authPort}`,
-    NOTES_URL: `http://127.0.0.1:${notesPort}`,
-    ACTIVITY_URL: `http://127.0.0.1:${activityPort}`,
+    ...stackEnv({
+      databaseUrl: database.url,
+      redisUrl: SHARED_REDIS_URL,
+      prefix: uniquePrefix('security'),
+      ports: { auth: authPort, notes: notesPort, activity: activityPort },
+    }),
     LOGIN_MAX_PER_IP: '100000',
     REGISTER_MAX_PER_IP: '100000',
     REVOKE_MAX_PER_USER: '100000',
     REFRESH_MAX_PER_SESSION: '100000',
     LOG_LEVEL: 'warn',
-    ...serviceCredentialEnv(),
     ...overrides,
   };
   const make = (name: string, url: string) => new ServiceProcess({ name, url, env });
