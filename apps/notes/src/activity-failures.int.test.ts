@@ -4,18 +4,21 @@ import { revocationKeys } from '@revoke/auth';
 import { count, eq } from '@revoke/db';
 import { events } from '@revoke/db/activity';
 import { notes } from '@revoke/db/notes';
+import { untilStatus } from '@revoke/testkit/service-contract';
+import { bearer, trpcQuery } from '@revoke/testkit/trpc-http';
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIVITY_UNAVAILABLE_MESSAGE } from './activity-errors.ts';
 import { type ActivityProcess, startActivityProcess } from './testing/activity-process.ts';
 import { startTestIssuer, type TestIssuer } from './testing/test-issuer.ts';
-import { bearer, callTrpc, eventually, startTestNotes, type TestNotes } from './testing/test-notes.ts';
-import { claimsOf, createTestRevocations, type TestRevocations } from './testing/test-revocations.ts';
+import { startTestNotes, type TestNotes } from './testing/test-notes.ts';
+import { createTestRevocations, type TestRevocations } from './testing/test-revocations.ts';
 
 async function notesOf(service: TestNotes, token: string) {
   return service.db.db
     .select()
     .from(notes)
-    .where(eq(notes.userId, claimsOf(token).sub));
+    .where(eq(notes.userId, decodeJwt(token).sub!));
 }
 
 describe('when activity refuses the forwarded token', () => {
@@ -53,9 +56,7 @@ describe('when activity refuses the forwarded token', () => {
     expect(kept.status, kept.text).toBe(200);
     await activityRevocations.revoke(token);
     // Polled at activity itself: a create that succeeded while polling would write a note.
-    await eventually(
-      async () => (await callTrpc(activity.url, 'activity.list', { headers: bearer(token) })).status === 401,
-    );
+    await untilStatus(() => trpcQuery(activity.url, 'activity.list', bearer(token)), 401);
     const created = await service.mutate('notes.create', { body: 'after' }, bearer(token));
     const deleted = await service.mutate('notes.delete', { id: kept.body.result.data.id }, bearer(token));
     for (const response of [created, deleted]) {
@@ -90,10 +91,7 @@ describe('when activity refuses the forwarded token', () => {
     // Redis "lost its data": no epoch, so activity's feed goes stale and its direct check cannot answer.
     await activityRevocations.redis.del(revocationKeys(activityRevocations.prefix).epoch);
     // Polled at activity itself: a create that succeeded while polling would write a note.
-    await eventually(
-      async () => (await callTrpc(activity.url, 'activity.list', { headers: bearer(token) })).status === 503,
-      5000,
-    );
+    await untilStatus(() => trpcQuery(activity.url, 'activity.list', bearer(token)), 503, 5000);
     const response = await service.mutate('notes.create', { body: 'x' }, bearer(token));
     expect(response.status).toBe(503);
     expect(response.body.error.data).toMatchObject({
@@ -155,7 +153,7 @@ describe('when activity is down or hangs', () => {
     const token = await issuer.token();
     const [note] = await down.db.db
       .insert(notes)
-      .values({ userId: claimsOf(token).sub, body: 'stay' })
+      .values({ userId: decodeJwt(token).sub!, body: 'stay' })
       .returning();
     const response = await down.mutate('notes.delete', { id: note!.id }, bearer(token));
     expect(response.status).toBe(503);

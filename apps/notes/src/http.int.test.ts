@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import {
+  expectProbesAndMetrics,
+  expectReadyOnlyWithEpoch,
+  expectRevokedAnswer,
+  untilStatus,
+} from '@revoke/testkit/service-contract';
+import { bearer } from '@revoke/testkit/trpc-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestIssuer, type TestIssuer } from './testing/test-issuer.ts';
-import {
-  bearer,
-  eventually,
-  startTestFleet,
-  startTestNotes,
-  type TestFleet,
-  type TestNotes,
-} from './testing/test-notes.ts';
+import { startTestFleet, startTestNotes, type TestFleet, type TestNotes } from './testing/test-notes.ts';
 import { createTestRevocations, type TestRevocations } from './testing/test-revocations.ts';
 
 describe('notes over HTTP, with the real activity process', () => {
@@ -55,34 +55,18 @@ describe('notes over HTTP, with the real activity process', () => {
     const token = await fleet.issuer.token();
     expect((await fleet.notes.mutate('notes.create', { body: 'before' }, bearer(token))).status).toBe(200);
     await fleet.revocations.revoke(token);
-    await eventually(async () => (await fleet.notes.query('notes.list', bearer(token))).status === 401);
-    await eventually(async () => (await fleet.activityQuery('activity.list', bearer(token))).status === 401);
+    await untilStatus(() => fleet.notes.query('notes.list', bearer(token)), 401);
+    await untilStatus(() => fleet.activityQuery('activity.list', bearer(token)), 401);
     for (const response of [
       await fleet.notes.query('notes.list', bearer(token)),
       await fleet.notes.mutate('notes.create', { body: 'after' }, bearer(token)),
       await fleet.activityQuery('activity.list', bearer(token)),
-    ]) {
-      expect(response.status).toBe(401);
-      expect(response.body.error.message).toBe('Token revoked (logged out)');
-      expect(response.body.error.data).toMatchObject({
-        code: 'UNAUTHORIZED',
-        httpStatus: 401,
-        reason: 'TOKEN_REVOKED',
-      });
-      expect(response.text).not.toMatch(/stack|\.ts:\d/);
-    }
+    ])
+      expectRevokedAnswer(response);
   });
 
   it('serves /healthz, /readyz and /metrics with revoke_auth_checks_total', async () => {
-    expect((await fetch(`${fleet.notes.url}/healthz`)).status).toBe(200);
-    const ready = await fetch(`${fleet.notes.url}/readyz`);
-    expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ ready: true, checks: { feed: true, postgres: true } });
-    const metrics = await fetch(`${fleet.notes.url}/metrics`);
-    expect(metrics.status).toBe(200);
-    const text = await metrics.text();
-    expect(text).toMatch(/^revoke_auth_checks_total\{result="ok"\} [1-9]/m);
-    expect(text).toMatch(/^revoke_auth_checks_total\{result="revoked"\} [1-9]/m);
+    await expectProbesAndMetrics(fleet.notes.url);
     expect((await fetch(`${fleet.activity.url}/metrics`)).status).toBe(200);
   });
 });
@@ -109,18 +93,10 @@ describe('notes readiness', () => {
   });
 
   it('answers /readyz 503 before the first snapshot, refuses requests with 503, and is ready once Redis has an epoch', async () => {
-    const before = await fetch(`${notes.url}/readyz`);
-    expect(before.status).toBe(503);
-    expect(await before.json()).toMatchObject({ ready: false, checks: { feed: false, postgres: true } });
-    const refused = await notes.query('notes.list', bearer(await issuer.token()));
-    expect(refused.status).toBe(503);
-    expect(refused.body.error.data).toMatchObject({
-      code: 'SERVICE_UNAVAILABLE',
-      reason: 'REVOCATION_UNAVAILABLE',
+    await expectReadyOnlyWithEpoch({
+      url: notes.url,
+      call: async () => notes.query('notes.list', bearer(await issuer.token())),
+      setEpoch: () => revocations.writer.setEpoch(),
     });
-
-    await revocations.writer.setEpoch();
-    await eventually(async () => (await fetch(`${notes.url}/readyz`)).status === 200, 5000);
-    expect((await notes.query('notes.list', bearer(await issuer.token()))).status).toBe(200);
   });
 });

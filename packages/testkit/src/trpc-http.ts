@@ -29,7 +29,7 @@ export async function callTrpc(baseUrl: string, path: string, call: TrpcCall = {
   const text = await response.text();
   let body: unknown;
   try {
-    body = text ? JSON.parse(text) : undefined;
+    body = JSON.parse(text);
   } catch {
     body = text;
   }
@@ -47,6 +47,17 @@ export const trpcMutate = (
   input?: unknown,
   headers: Record<string, string> = {},
 ) => callTrpc(baseUrl, path, { method: 'POST', input, headers });
+
+/** A client bound to one service's URL, as the in-process test apps hand out. */
+export interface TrpcClient {
+  query(path: string, headers?: Record<string, string>): Promise<TrpcResponse>;
+  mutate(path: string, input?: unknown, headers?: Record<string, string>): Promise<TrpcResponse>;
+}
+
+export const trpcClient = (baseUrl: string): TrpcClient => ({
+  query: (path, headers = {}) => trpcQuery(baseUrl, path, headers),
+  mutate: (path, input, headers = {}) => trpcMutate(baseUrl, path, input, headers),
+});
 
 /** `Authorization: Bearer <token>`. */
 export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
