@@ -4,7 +4,6 @@ import { type Device, logIn, signUp } from './harness/accounts.ts';
 import { expectRefused, expectUnauthorized, show } from './harness/expect-refused.ts';
 import {
   createNote,
-  eventually,
   expectAccepted,
   expectNoSessionWatch,
   notesOf,
@@ -31,9 +30,12 @@ beforeAll(async () => {
   for (const url of [stack.auth.url, stack.notes.url, stack.activity.url]) {
     const path =
       url === stack.auth.url ? 'auth.me' : url === stack.notes.url ? 'notes.list' : 'activity.list';
-    await eventually(2000, async () =>
-      isRevoked(await send(`${url}/trpc/${path}`, { headers: bearer(leaver.accessToken) })),
-    );
+    await expect
+      .poll(
+        async () => isRevoked(await send(`${url}/trpc/${path}`, { headers: bearer(leaver.accessToken) })),
+        { timeout: 2000, interval: 10 },
+      )
+      .toBe(true);
   }
 });
 afterAll(async () => {
@@ -215,12 +217,13 @@ describe('controls: the same endpoints do revoke with a real token', () => {
   it("the attacker's own real token revoked through /oauth/revoke is refused everywhere", async () => {
     const device = await logIn(stack.auth.url, c.attacker);
     expect((await form(`${stack.auth.url}/oauth/revoke`, `token=${device.accessToken}`)).status).toBe(200);
-    await eventually(
-      2000,
-      async () =>
-        (await send(`${stack.notes.url}/trpc/notes.list`, { headers: bearer(device.accessToken) })).status ===
-        401,
-    );
+    await expect
+      .poll(
+        async () =>
+          (await send(`${stack.notes.url}/trpc/notes.list`, { headers: bearer(device.accessToken) })).status,
+        { timeout: 2000, interval: 10 },
+      )
+      .toBe(401);
   });
 
   it("the victim's own logout revokes their token everywhere", async () => {
@@ -228,10 +231,12 @@ describe('controls: the same endpoints do revoke with a real token', () => {
       (await mutate(stack.auth.url, 'auth.logout', undefined, bearer(c.victim.accessToken))).status,
     ).toBe(200);
     for (const url of [`${stack.notes.url}/trpc/notes.list`, `${stack.activity.url}/trpc/activity.list`]) {
-      await eventually(
-        2000,
-        async () => (await send(url, { headers: bearer(c.victim.accessToken) })).status === 401,
-      );
+      await expect
+        .poll(async () => (await send(url, { headers: bearer(c.victim.accessToken) })).status, {
+          timeout: 2000,
+          interval: 10,
+        })
+        .toBe(401);
     }
   });
 

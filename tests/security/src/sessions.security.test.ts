@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Account, type Device, logIn, signUp } from './harness/accounts.ts';
 import { show } from './harness/expect-refused.ts';
-import { eventually } from './harness/fleet-calls.ts';
 import { type Answer, bearer, eventsOf, mutate, send } from './harness/http.ts';
 import { type Stack, startStack } from './harness/stack.ts';
 
@@ -21,12 +20,18 @@ async function expectRevokedEverywhere(token: string, label: string): Promise<vo
     ['activity.list', `${stack.activity.url}/trpc/activity.list`],
   ] as const) {
     let last: Answer | undefined;
-    await eventually(3000, async () => {
-      last = await send(url, { headers: bearer(token) });
-      return reasonOf(last) === 'TOKEN_REVOKED';
-    }).catch(() => {
-      throw new Error(`${label}: ${name} still answers ${last && show(name, last)}`);
-    });
+    await expect
+      .poll(
+        async () => {
+          last = await send(url, { headers: bearer(token) });
+          return reasonOf(last) === 'TOKEN_REVOKED';
+        },
+        { timeout: 3000, interval: 10 },
+      )
+      .toBe(true)
+      .catch(() => {
+        throw new Error(`${label}: ${name} still answers ${last && show(name, last)}`);
+      });
   }
 }
 

@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { logIn, signUp } from './harness/accounts.ts';
 import { LEAK, show } from './harness/expect-refused.ts';
-import { eventually, expectAccepted } from './harness/fleet-calls.ts';
+import { expectAccepted } from './harness/fleet-calls.ts';
 import { bearer, eventsOf, mutate, type ServerEvent, send } from './harness/http.ts';
 import { type Stack, startStack } from './harness/stack.ts';
 import { snapshot } from './harness/state.ts';
@@ -128,14 +128,19 @@ async function expectCapped(token: string, limit: 'session' | 'user'): Promise<v
 /** Opens streams until one is armed: the server notices a closed stream a moment after the client. */
 async function armedOnceFree(token: string): Promise<LiveStream> {
   let stream: LiveStream | undefined;
-  await eventually(3000, async () => {
-    const candidate = await openStream(token);
-    await candidate.next();
-    const first = await candidate.next();
-    if (first.data?.type === 'watching') stream = candidate;
-    else candidate.close();
-    return stream !== undefined;
-  });
+  await expect
+    .poll(
+      async () => {
+        const candidate = await openStream(token);
+        await candidate.next();
+        const first = await candidate.next();
+        if (first.data?.type === 'watching') stream = candidate;
+        else candidate.close();
+        return stream !== undefined;
+      },
+      { timeout: 3000, interval: 10 },
+    )
+    .toBe(true);
   return stream!;
 }
 

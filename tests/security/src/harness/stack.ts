@@ -6,6 +6,7 @@ import { createFreshDatabase, type FreshDatabase } from '@revoke/db/testing';
 import { freePorts } from '@revoke/testkit/ports';
 import { ServiceProcess } from '@revoke/testkit/processes';
 import { SHARED_REDIS_URL, stackEnv, uniquePrefix } from '@revoke/testkit/stack-env';
+import { type Account, type Device, signUp } from './accounts.ts';
 import { deleteKeysWithPrefix } from './redis-cleanup.ts';
 
 /** auth, notes and activity as three processes sharing one Postgres database (a schema each) and Redis. */
@@ -76,4 +77,15 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
     throw error;
   }
   return stack;
+}
+
+/** A fresh stack and one signed-up user of it (`label` names the account): how most files start. */
+export async function startStackWithUser(label: string): Promise<{ stack: Stack; user: Account & Device }> {
+  const stack = await startStack();
+  try {
+    return { stack, user: await signUp(stack.auth.url, label) };
+  } catch (error) {
+    await stack.close();
+    throw error;
+  }
 }
