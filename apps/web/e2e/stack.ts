@@ -31,18 +31,14 @@ export interface WebStackOptions {
  */
 export async function startWebStack(options: WebStackOptions = {}): Promise<WebStack> {
   const database = await createFreshDatabase({ prefix: 'web_e2e' });
-  const [authPort, notesPort, activityPort, webPort] = (await freePorts(4)) as [
-    number,
-    number,
-    number,
-    number,
-  ];
+  // Four ports at once, so that the web client's cannot be one of the services'.
+  const [auth, notes, activity, webPort] = (await freePorts(4)) as [number, number, number, number];
   const env: Record<string, string> = {
     ...stackEnv({
       databaseUrl: database.url,
       redisUrl: SHARED_REDIS_URL,
       prefix: uniquePrefix('web-e2e'),
-      ports: { auth: authPort, notes: notesPort, activity: activityPort },
+      ports: { auth, notes, activity },
     }),
     WEB_PORT: String(webPort),
     WEB_ORIGIN: loopbackUrl(webPort),

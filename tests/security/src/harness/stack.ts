@@ -3,9 +3,8 @@ import type { ActivityDb } from '@revoke/db/activity';
 import type { AuthDb } from '@revoke/db/auth';
 import type { NotesDb } from '@revoke/db/notes';
 import { createFreshDatabase, type FreshDatabase } from '@revoke/db/testing';
-import { freePorts } from '@revoke/testkit/ports';
-import { ServiceProcess } from '@revoke/testkit/processes';
-import { SHARED_REDIS_URL, stackEnv, uniquePrefix } from '@revoke/testkit/stack-env';
+import type { ServiceProcess } from '@revoke/testkit/processes';
+import { stackEnvOnFreePorts, stackServices } from '@revoke/testkit/service-stack';
 import { type Account, type Device, signUp } from './accounts.ts';
 import { deleteKeysWithPrefix } from './redis-cleanup.ts';
 
@@ -28,14 +27,8 @@ export interface Stack {
  */
 export async function startStack(overrides: Record<string, string> = {}): Promise<Stack> {
   const database: FreshDatabase = await createFreshDatabase({ prefix: 'security' });
-  const [authPort, notesPort, activityPort] = (await freePorts(3)) as [number, number, number];
   const env: Record<string, string> = {
-    ...stackEnv({
-      databaseUrl: database.url,
-      redisUrl: SHARED_REDIS_URL,
-      prefix: uniquePrefix('security'),
-      ports: { auth: authPort, notes: notesPort, activity: activityPort },
-    }),
+    ...(await stackEnvOnFreePorts({ databaseUrl: database.url, label: 'security' })),
     LOGIN_MAX_PER_IP: '100000',
     REGISTER_MAX_PER_IP: '100000',
     REVOKE_MAX_PER_USER: '100000',
@@ -43,18 +36,18 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
     LOG_LEVEL: 'warn',
     ...overrides,
   };
-  const make = (name: string, url: string) => new ServiceProcess({ name, url, env });
+  const services = stackServices(env);
   const handles: Pick<DbHandle<'auth'>, 'close'>[] = [];
   const db = {} as Stack['db'];
   const stack = {
-    auth: make('auth', env.AUTH_URL!),
-    notes: make('notes', env.NOTES_URL!),
-    activity: make('activity', env.ACTIVITY_URL!),
+    auth: services.auth,
+    notes: services.notes,
+    activity: services.activity,
     env,
     db,
     async close() {
       await Promise.all(handles.map((handle) => handle.close()));
-      await Promise.all([stack.auth.stop(), stack.notes.stop(), stack.activity.stop()]);
+      await services.stop();
       await database.drop();
       // Revocation keys expire by themselves; the prefix's epoch, index and limiter keys would stay.
       await deleteKeysWithPrefix(env.REDIS_URL!, env.REVOCATION_PREFIX!);
