@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shortLivedToken } from '../testing/short-lived-token.ts';
 import { openSse, type SseStream } from '../testing/sse-stream.ts';
 import { newCredentials, signUpAndLogIn, startTestAuthApp, type TestAuthApp } from '../testing/test-app.ts';
-import { createAccessTokenIssuer } from '../tokens/access-tokens.ts';
 import { sessionRevocationHubOf } from './session-revocations.ts';
-import { startSession } from './session-store.ts';
 import { sessionStreamsOf } from './session-streams.ts';
 
 const WEB_ORIGIN = 'http://127.0.0.1:5173';
@@ -130,21 +129,11 @@ describe('auth.sessionEvents (SSE)', () => {
 
   it('ends with expired when the token it authenticated with expires', async () => {
     const { user } = await signUpAndLogIn(app);
-    const ttl = app.deps.env.ACCESS_TOKEN_TTL_SEC;
-    const issuer = createAccessTokenIssuer({
-      keys: app.deps.keys,
-      issuer: app.deps.env.ISSUER,
-      audience: app.deps.env.TOKEN_AUDIENCE,
-      ttlSec: ttl,
-      now: () => Date.now() - ttl * 1000 + 1500,
-    });
-    const { sessionId } = await startSession(app.deps.db, {
+    const shortLived = await shortLivedToken(app, {
       userId: user.id,
+      expiresInMs: 1500,
       userAgent: 'expiring',
-      ip: undefined,
-      refreshTtlSec: 60,
     });
-    const shortLived = await issuer.issue({ sub: user.id, sid: sessionId });
     const stream = await watching(shortLived.token);
     expect(await lastWord(stream)).toEqual({ type: 'expired' });
   });
@@ -269,24 +258,14 @@ describe('auth.sessionEvents caps (regression: 300 streams of one session were a
     await expect.poll(() => slots().openForSession(sid), { interval: 5 }).toBe(0);
 
     const { user } = await signUpAndLogIn(capped);
-    const ttl = capped.deps.env.ACCESS_TOKEN_TTL_SEC;
-    const issuer = createAccessTokenIssuer({
-      keys: capped.deps.keys,
-      issuer: capped.deps.env.ISSUER,
-      audience: capped.deps.env.TOKEN_AUDIENCE,
-      ttlSec: ttl,
-      now: () => Date.now() - ttl * 1000 + 1500,
-    });
-    const { sessionId } = await startSession(capped.deps.db, {
+    const shortLived = await shortLivedToken(capped, {
       userId: user.id,
+      expiresInMs: 1500,
       userAgent: 'expiring',
-      ip: undefined,
-      refreshTtlSec: 60,
     });
-    const shortLived = await issuer.issue({ sub: user.id, sid: sessionId });
     const expiring = [await armed(shortLived.token), await armed(shortLived.token)];
     for (const stream of expiring) expect(await lastWord(stream)).toEqual({ type: 'expired' });
-    await expect.poll(() => slots().openForSession(sessionId), { interval: 5 }).toBe(0);
+    await expect.poll(() => slots().openForSession(shortLived.sessionId), { interval: 5 }).toBe(0);
 
     const own = await startTestAuthApp({ SESSION_EVENTS_MAX_PER_SESSION: '1' });
     const d = await signUpAndLogIn(own);
