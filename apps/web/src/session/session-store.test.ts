@@ -94,6 +94,15 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** Two tabs of one browser, each with its store, on one fake auth app. */
+function twoTabs(options: { refreshAt?: number; refreshLatencyMs?: number } = {}) {
+  const browser = fakeBrowser();
+  const auth = fakeAuth(options);
+  const store = () =>
+    new SessionStore({ api: auth.api, tabs: browser.tab(), refreshAt: options.refreshAt ?? 0.5 });
+  return { browser, auth, a: store(), b: store() };
+}
+
 describe('SessionStore', () => {
   it('starts signed in from the cookie and a fresh hint, without refreshing', async () => {
     const browser = fakeBrowser();
@@ -147,10 +156,7 @@ describe('SessionStore', () => {
   });
 
   it('a refresh forced by a 401 in one tab, while another waits for the lock, still refreshes once', async () => {
-    const browser = fakeBrowser();
-    const auth = fakeAuth({ refreshLatencyMs: 200 });
-    const a = new SessionStore({ api: auth.api, tabs: browser.tab(), refreshAt: 0.9 });
-    const b = new SessionStore({ api: auth.api, tabs: browser.tab(), refreshAt: 0.9 });
+    const { auth, a, b } = twoTabs({ refreshAt: 0.9, refreshLatencyMs: 200 });
     a.signedIn(auth.pair());
     await vi.advanceTimersByTimeAsync(4000);
     const results = Promise.all([a.refresh(), b.refresh(), a.refresh()]);
@@ -160,10 +166,7 @@ describe('SessionStore', () => {
   });
 
   it('does not refresh again for a 401 that raced a refresh another tab just made', async () => {
-    const browser = fakeBrowser();
-    const auth = fakeAuth();
-    const a = new SessionStore({ api: auth.api, tabs: browser.tab(), refreshAt: 0.5 });
-    const b = new SessionStore({ api: auth.api, tabs: browser.tab(), refreshAt: 0.5 });
+    const { auth, a, b } = twoTabs();
     a.signedIn(auth.pair());
     await vi.advanceTimersByTimeAsync(4000);
     const refreshed = a.refresh();
@@ -183,10 +186,7 @@ describe('SessionStore', () => {
   });
 
   it('signs out when revoked, says why in every tab, and clears the cookies once', async () => {
-    const browser = fakeBrowser();
-    const auth = fakeAuth();
-    const a = new SessionStore({ api: auth.api, tabs: browser.tab(), refreshAt: 0.5 });
-    const b = new SessionStore({ api: auth.api, tabs: browser.tab(), refreshAt: 0.5 });
+    const { browser, auth, a, b } = twoTabs();
     a.signedIn(auth.pair());
     await vi.advanceTimersByTimeAsync(1);
     const onSignedOut = vi.fn();
@@ -232,10 +232,7 @@ describe('SessionStore', () => {
   });
 
   it("is not signed back in by another tab's refresh that crossed its sign-out, and refreshes when overdue", async () => {
-    const browser = fakeBrowser();
-    const auth = fakeAuth();
-    const a = new SessionStore({ api: auth.api, tabs: browser.tab(), refreshAt: 0.5 });
-    const b = new SessionStore({ api: auth.api, tabs: browser.tab(), refreshAt: 0.5 });
+    const { browser, auth, a, b } = twoTabs();
     a.signedIn(auth.pair());
     await vi.advanceTimersByTimeAsync(1);
     // A refresh in tab A is on its way to B when B learns it was revoked.
