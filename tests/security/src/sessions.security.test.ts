@@ -35,6 +35,14 @@ async function expectRevokedEverywhere(token: string, label: string): Promise<vo
   }
 }
 
+/** `auth.revokeSession` with `sessionId` spelled in upper case, by the holder of `token`. */
+const revokeUpperCased = (sessionId: string, token: string) =>
+  mutate(stack.auth.url, 'auth.revokeSession', { sessionId: sessionId.toUpperCase() }, bearer(token));
+
+/** The status notes answers `token` with. */
+const notesStatus = async (token: string) =>
+  (await send(`${stack.notes.url}/trpc/notes.list`, { headers: bearer(token) })).status;
+
 describe('a session revoked under another spelling of its id', () => {
   it('auth.revokeSession with the id in upper case ends it everywhere: its tokens, its refresh token, its live stream', async () => {
     const owner: Account & Device = await signUp(stack.auth.url, 'upper');
@@ -46,12 +54,7 @@ describe('a session revoked under another spelling of its id', () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
 
-    const answer = await mutate(
-      stack.auth.url,
-      'auth.revokeSession',
-      { sessionId: laptop.sessionId.toUpperCase() },
-      bearer(owner.accessToken),
-    );
+    const answer = await revokeUpperCased(laptop.sessionId, owner.accessToken);
     expect(answer.status, show('revokeSession', answer)).toBe(200);
 
     await expectRevokedEverywhere(laptop.accessToken, 'the revoked laptop');
@@ -60,24 +63,15 @@ describe('a session revoked under another spelling of its id', () => {
     const events = eventsOf(await stream);
     expect(events.map((event) => event.data?.type ?? event.event)).toContain('revoked');
     // The device that revoked it is untouched.
-    expect(
-      (await send(`${stack.notes.url}/trpc/notes.list`, { headers: bearer(owner.accessToken) })).status,
-    ).toBe(200);
+    expect(await notesStatus(owner.accessToken)).toBe(200);
   });
 
   it('a session id in upper case that is not the caller’s is 404, like any other', async () => {
     const owner = await signUp(stack.auth.url, 'owner');
     const stranger = await signUp(stack.auth.url, 'stranger');
-    const answer = await mutate(
-      stack.auth.url,
-      'auth.revokeSession',
-      { sessionId: owner.sessionId.toUpperCase() },
-      bearer(stranger.accessToken),
-    );
+    const answer = await revokeUpperCased(owner.sessionId, stranger.accessToken);
     expect(answer.status, show('revokeSession', answer)).toBe(404);
-    expect(
-      (await send(`${stack.notes.url}/trpc/notes.list`, { headers: bearer(owner.accessToken) })).status,
-    ).toBe(200);
+    expect(await notesStatus(owner.accessToken)).toBe(200);
   });
 });
 
