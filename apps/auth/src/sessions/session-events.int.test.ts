@@ -1,6 +1,6 @@
+import { openSse, type SseStream } from '@revoke/testkit/sse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shortLivedToken } from '../testing/short-lived-token.ts';
-import { openSse, type SseStream } from '../testing/sse-stream.ts';
 import { newCredentials, signUpAndLogIn, startTestAuthApp, type TestAuthApp } from '../testing/test-app.ts';
 import { sessionRevocationHubOf } from './session-revocations.ts';
 import { sessionStreamsOf } from './session-streams.ts';
