@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { inject } from './faults/catalog.ts';
 import { rawLogout } from './faults/postgres.ts';
 import { killCommandClients, killSubscribers, overflowSubscribers, pauseWrites } from './faults/redis.ts';
-import { problems, runScenario, type ScenarioContext } from './harness/scenario.ts';
+import { problems, type ScenarioContext } from './harness/scenario.ts';
 import { useFleet } from './harness/suite.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -11,7 +11,7 @@ const suite = useFleet('redis');
 
 /** Runs the workload through `faults` and expects the three invariants to hold, printing violations if not. */
 async function expectNoViolations(name: string, faults: (context: ScenarioContext) => Promise<void>) {
-  const result = await runScenario({ name, fleet: suite.fleet, counter: suite.counter, faults });
+  const result = await suite.run(name, faults);
   expect(result.revocations).toBeGreaterThan(0);
   expect(problems(result)).toEqual([]);
   return result;
