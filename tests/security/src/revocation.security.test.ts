@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FORGED, nonCanonicalTwins, REVOKED_VARIANTS } from './cases/revoked-and-forged.ts';
 import { type Device, logIn, signUp } from './harness/accounts.ts';
 import { expectRefused, expectUnauthorized, show } from './harness/expect-refused.ts';
@@ -30,12 +30,14 @@ beforeAll(async () => {
   for (const url of [stack.auth.url, stack.notes.url, stack.activity.url]) {
     const path =
       url === stack.auth.url ? 'auth.me' : url === stack.notes.url ? 'notes.list' : 'activity.list';
-    await expect
-      .poll(
-        async () => isRevoked(await send(`${url}/trpc/${path}`, { headers: bearer(leaver.accessToken) })),
-        { timeout: 2000, interval: 10 },
-      )
-      .toBe(true);
+    // vi.waitFor, not expect.poll: this is a hook, and expect.poll runs only inside a test.
+    await vi.waitFor(
+      async () =>
+        expect(isRevoked(await send(`${url}/trpc/${path}`, { headers: bearer(leaver.accessToken) }))).toBe(
+          true,
+        ),
+      { timeout: 2000, interval: 10 },
+    );
   }
 });
 afterAll(async () => {
