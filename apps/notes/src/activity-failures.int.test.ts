@@ -4,6 +4,7 @@ import { revocationKeys } from '@revoke/auth';
 import { count, eq } from '@revoke/db';
 import { events } from '@revoke/db/activity';
 import { notes } from '@revoke/db/notes';
+import { freePort, loopbackUrl } from '@revoke/testkit/ports';
 import { untilStatus } from '@revoke/testkit/service-contract';
 import { bearer, trpcQuery } from '@revoke/testkit/trpc-http';
 import { decodeJwt } from 'jose';
@@ -113,18 +114,14 @@ describe('when activity is down or hangs', () => {
     issuer = await startTestIssuer();
     revocations = await createTestRevocations();
     // A port that was free a moment ago: connections to it are refused.
-    const probe = createServer().listen(0, '127.0.0.1');
-    await new Promise((resolve) => probe.once('listening', resolve));
-    const closedPort = (probe.address() as AddressInfo).port;
-    await new Promise((resolve) => probe.close(resolve));
-    down = await startTestNotes({ issuer, revocations, activityUrl: `http://127.0.0.1:${closedPort}` });
+    down = await startTestNotes({ issuer, revocations, activityUrl: loopbackUrl(await freePort()) });
     // Accepts connections and never answers: a frozen activity.
     hanging = createServer(() => {}).listen(0, '127.0.0.1');
     await new Promise((resolve) => hanging.once('listening', resolve));
     slow = await startTestNotes({
       issuer,
       revocations,
-      activityUrl: `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`,
+      activityUrl: loopbackUrl((hanging.address() as AddressInfo).port),
       env: { ACTIVITY_TIMEOUT_MS: '300' },
     });
   });
