@@ -1,6 +1,6 @@
-import { startPrivateRedis, testPrefix } from '@revoke/auth/testing';
-import { Redis } from 'ioredis';
+import { testPrefix } from '@revoke/auth/testing';
 import { describe, expect, it } from 'vitest';
+import { withFreezableRedis } from '../testing/freezable-redis.ts';
 import { useRedisPrefixes } from '../testing/redis-prefixes.ts';
 import { withUnreachableRedis } from '../testing/unreachable-redis.ts';
 import { createLoginRateLimiter, type LoginAttempt, type LoginRateLimiterOptions } from './rate-limit.ts';
@@ -222,12 +222,7 @@ describe('login rate limiting while Redis is unavailable', () => {
   });
 
   it('a frozen Redis: calls time out quickly and fall back to memory instead of hanging the login', async () => {
-    const server = await startPrivateRedis();
-    const client = new Redis(server.url, { maxRetriesPerRequest: 1 });
-    client.on('error', () => {});
-    try {
-      // Connected and ready first: this test is about a server that stops answering, not one not yet reached.
-      await client.ping();
+    await withFreezableRedis({ maxRetriesPerRequest: 1 }, async (server, client) => {
       const limiter = createLoginRateLimiter({
         redis: client,
         prefix: testPrefix('frozen'),
@@ -249,20 +244,12 @@ describe('login rate limiting while Redis is unavailable', () => {
       expect(elapsed).toBeLessThan(3_000);
       await limiter.recordSuccess(alice);
       expect(await limiter.check(alice)).toEqual({ allowed: true });
-    } finally {
-      server.thaw();
-      client.disconnect();
-      await server.stop();
-    }
+    });
   });
 
   it('an attempt that timed out and whose command failed later counts once, not twice', async () => {
-    const server = await startPrivateRedis();
     // The command fails (commandTimeout) after the limiter already gave up on it (redisTimeoutMs).
-    const client = new Redis(server.url, { maxRetriesPerRequest: 1, commandTimeout: 300 });
-    client.on('error', () => {});
-    try {
-      await client.ping();
+    await withFreezableRedis({ maxRetriesPerRequest: 1, commandTimeout: 300 }, async (server, client) => {
       const limiter = createLoginRateLimiter({
         redis: client,
         prefix: testPrefix('late-failure'),
@@ -276,10 +263,6 @@ describe('login rate limiting while Redis is unavailable', () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(await limiter.check(alice)).toEqual({ allowed: true });
       expect((await limiter.check(alice)).allowed).toBe(false);
-    } finally {
-      server.thaw();
-      client.disconnect();
-      await server.stop();
-    }
+    });
   });
 });
