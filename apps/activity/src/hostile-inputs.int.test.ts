@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { count } from '@revoke/db';
 import { events } from '@revoke/db/activity';
+import { bearer } from '@revoke/testkit/trpc-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, startTestActivity, type TestActivity } from './testing/test-activity.ts';
+import { startTestActivity, type TestActivity } from './testing/test-activity.ts';
 
 let activity: TestActivity;
 beforeAll(async () => {

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from '@revoke/db';
 import { events } from '@revoke/db/activity';
+import { REVOKED_CALL_ERROR, untilRefused } from '@revoke/testkit/service-contract';
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIST_LIMIT } from './events.ts';
 import { appRouter } from './router.ts';
-import { claimsOf, eventually, startTestActivity, type TestActivity } from './testing/test-activity.ts';
+import { startTestActivity, type TestActivity } from './testing/test-activity.ts';
 import { createActivityContext, createCallerFactory } from './trpc.ts';
 
 let activity: TestActivity;
@@ -70,25 +72,15 @@ describe('activity procedures through createCaller', () => {
     const { token, caller } = await callerWithToken(`carol-${randomUUID()}`);
     expect(await caller.activity.list()).toEqual([]);
     await activity.revoke(token);
-    await eventually(() =>
-      caller.activity.list().then(
-        () => false,
-        () => true,
-      ),
-    );
-    const refused = {
-      code: 'UNAUTHORIZED',
-      message: 'Token revoked (logged out)',
-      cause: { code: 'TOKEN_REVOKED' },
-    };
-    await expect(caller.activity.list()).rejects.toMatchObject(refused);
+    await untilRefused(() => caller.activity.list());
+    await expect(caller.activity.list()).rejects.toMatchObject(REVOKED_CALL_ERROR);
     await expect(
       caller.activity.record({ kind: 'note.created', detail: { noteId: randomUUID() } }),
-    ).rejects.toMatchObject(refused);
+    ).rejects.toMatchObject(REVOKED_CALL_ERROR);
     const written = await activity.db.db
       .select()
       .from(events)
-      .where(eq(events.userId, claimsOf(token).sub));
+      .where(eq(events.userId, decodeJwt(token).sub!));
     expect(written).toEqual([]);
   });
 });

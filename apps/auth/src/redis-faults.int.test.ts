@@ -3,7 +3,7 @@ import { type PrivateRedis, startPrivateRedis } from '@revoke/auth/testing';
 import { count, isNull } from '@revoke/db';
 import { revocations } from '@revoke/db/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, signUpAndLogIn, startTestAuthApp, type TestAuthApp } from './testing/test-app.ts';
+import { signUpAndLogIn, startTestAuthApp, type TestAuthApp } from './testing/test-app.ts';
 
 let redis: PrivateRedis;
 let app: TestAuthApp;
@@ -30,32 +30,39 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const unrelayed = async () =>
   (await app.deps.db.select({ n: count() }).from(revocations).where(isNull(revocations.relayedAt)))[0]!.n;
 
+/** Waits (up to 10 s: Redis is coming back) until the app refuses `accessToken` as revoked. */
+async function expectRefusedAsRevoked(accessToken: string): Promise<void> {
+  await expect
+    .poll(async () => (await app.query('auth.me', bearer(accessToken))).body?.error?.data?.reason, {
+      timeout: 10_000,
+      interval: 5,
+    })
+    .toBe('TOKEN_REVOKED');
+}
+
 describe('Redis faults', () => {
   it('Redis restarted empty: revocations are re-seeded from Postgres and still enforced everywhere', async () => {
     const { accessToken } = await signUpAndLogIn(app);
     const claims = await app.deps.guard.authenticate(accessToken);
     await app.mutate('auth.logout', undefined, bearer(accessToken));
-    await eventually(async () => otherService.cache.isRevoked(claims));
+    await expect.poll(() => otherService.cache.isRevoked(claims), { interval: 5 }).toBe(true);
 
     await redis.restart();
     // The guardian notices (epoch gone, run_id changed) and writes every live revocation back.
-    await eventually(
-      async () =>
-        (await app.deps.redis.exists(`${app.deps.env.REVOCATION_PREFIX}jti:${claims.jti}`).catch(() => 0)) ===
-        1,
-      10_000,
-    );
+    await expect
+      .poll(
+        async () =>
+          await app.deps.redis.exists(`${app.deps.env.REVOCATION_PREFIX}jti:${claims.jti}`).catch(() => 0),
+        { timeout: 10_000, interval: 5 },
+      )
+      .toBe(1);
     expect(app.deps.guardian.reseeds).toBeGreaterThanOrEqual(1);
     // A service that starts only now, with an empty cache, loads it from the snapshot.
     const lateService = new RevocationFeed({ redisUrl: redis.url, prefix: app.deps.env.REVOCATION_PREFIX });
     await lateService.start();
     expect(lateService.cache.isRevoked(claims)).toBe(true);
     await lateService.close();
-    await eventually(
-      async () =>
-        (await app.query('auth.me', bearer(accessToken))).body?.error?.data?.reason === 'TOKEN_REVOKED',
-      10_000,
-    );
+    await expectRefusedAsRevoked(accessToken);
   });
 
   it('Redis down during logout: not acknowledged (503, retry), but kept, and relayed when Redis returns', async () => {
@@ -74,19 +81,22 @@ describe('Redis faults', () => {
       expect(logout.headers.getSetCookie().join('\n')).toMatch(/access_token=;/);
       expect(await unrelayed()).toBeGreaterThan(0);
       // Meanwhile the app refuses what it cannot vouch for, rather than accept a logged-out token.
-      await eventually(async () => (await app.query('auth.me', bearer(accessToken))).status !== 200, 10_000);
+      await expect
+        .poll(async () => (await app.query('auth.me', bearer(accessToken))).status !== 200, {
+          timeout: 10_000,
+          interval: 5,
+        })
+        .toBe(true);
       const me = await app.query('auth.me', bearer(accessToken));
       expect([401, 503]).toContain(me.status);
     } finally {
       await redis.restart();
     }
-    await eventually(async () => (await unrelayed()) === 0, 10_000);
-    await eventually(async () => otherService.cache.isRevoked(claims), 10_000);
-    await eventually(
-      async () =>
-        (await app.query('auth.me', bearer(accessToken))).body?.error?.data?.reason === 'TOKEN_REVOKED',
-      10_000,
-    );
+    await expect.poll(() => unrelayed(), { timeout: 10_000, interval: 5 }).toBe(0);
+    await expect
+      .poll(() => otherService.cache.isRevoked(claims), { timeout: 10_000, interval: 5 })
+      .toBe(true);
+    await expectRefusedAsRevoked(accessToken);
     // Retrying, as the 503 asked, now confirms it.
     expect((await app.mutate('auth.logout', undefined, bearer(accessToken))).status).toBe(200);
   });
@@ -106,10 +116,6 @@ describe('Redis faults', () => {
     } finally {
       await redis.restart();
     }
-    await eventually(
-      async () =>
-        (await app.query('auth.me', bearer(accessToken))).body?.error?.data?.reason === 'TOKEN_REVOKED',
-      10_000,
-    );
+    await expectRefusedAsRevoked(accessToken);
   });
 });

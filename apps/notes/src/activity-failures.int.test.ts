@@ -4,18 +4,22 @@ import { revocationKeys } from '@revoke/auth';
 import { count, eq } from '@revoke/db';
 import { events } from '@revoke/db/activity';
 import { notes } from '@revoke/db/notes';
+import { freePort, loopbackUrl } from '@revoke/testkit/ports';
+import { untilStatus } from '@revoke/testkit/service-contract';
+import { bearer, trpcQuery } from '@revoke/testkit/trpc-http';
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIVITY_UNAVAILABLE_MESSAGE } from './activity-errors.ts';
 import { type ActivityProcess, startActivityProcess } from './testing/activity-process.ts';
 import { startTestIssuer, type TestIssuer } from './testing/test-issuer.ts';
-import { bearer, callTrpc, eventually, startTestNotes, type TestNotes } from './testing/test-notes.ts';
-import { claimsOf, createTestRevocations, type TestRevocations } from './testing/test-revocations.ts';
+import { startTestNotes, type TestNotes } from './testing/test-notes.ts';
+import { createTestRevocations, type TestRevocations } from './testing/test-revocations.ts';
 
 async function notesOf(service: TestNotes, token: string) {
   return service.db.db
     .select()
     .from(notes)
-    .where(eq(notes.userId, claimsOf(token).sub));
+    .where(eq(notes.userId, decodeJwt(token).sub!));
 }
 
 describe('when activity refuses the forwarded token', () => {
@@ -53,9 +57,7 @@ describe('when activity refuses the forwarded token', () => {
     expect(kept.status, kept.text).toBe(200);
     await activityRevocations.revoke(token);
     // Polled at activity itself: a create that succeeded while polling would write a note.
-    await eventually(
-      async () => (await callTrpc(activity.url, 'activity.list', { headers: bearer(token) })).status === 401,
-    );
+    await untilStatus(() => trpcQuery(activity.url, 'activity.list', bearer(token)), 401);
     const created = await service.mutate('notes.create', { body: 'after' }, bearer(token));
     const deleted = await service.mutate('notes.delete', { id: kept.body.result.data.id }, bearer(token));
     for (const response of [created, deleted]) {
@@ -90,10 +92,7 @@ describe('when activity refuses the forwarded token', () => {
     // Redis "lost its data": no epoch, so activity's feed goes stale and its direct check cannot answer.
     await activityRevocations.redis.del(revocationKeys(activityRevocations.prefix).epoch);
     // Polled at activity itself: a create that succeeded while polling would write a note.
-    await eventually(
-      async () => (await callTrpc(activity.url, 'activity.list', { headers: bearer(token) })).status === 503,
-      5000,
-    );
+    await untilStatus(() => trpcQuery(activity.url, 'activity.list', bearer(token)), 503, 5000);
     const response = await service.mutate('notes.create', { body: 'x' }, bearer(token));
     expect(response.status).toBe(503);
     expect(response.body.error.data).toMatchObject({
@@ -115,18 +114,14 @@ describe('when activity is down or hangs', () => {
     issuer = await startTestIssuer();
     revocations = await createTestRevocations();
     // A port that was free a moment ago: connections to it are refused.
-    const probe = createServer().listen(0, '127.0.0.1');
-    await new Promise((resolve) => probe.once('listening', resolve));
-    const closedPort = (probe.address() as AddressInfo).port;
-    await new Promise((resolve) => probe.close(resolve));
-    down = await startTestNotes({ issuer, revocations, activityUrl: `http://127.0.0.1:${closedPort}` });
+    down = await startTestNotes({ issuer, revocations, activityUrl: loopbackUrl(await freePort()) });
     // Accepts connections and never answers: a frozen activity.
     hanging = createServer(() => {}).listen(0, '127.0.0.1');
     await new Promise((resolve) => hanging.once('listening', resolve));
     slow = await startTestNotes({
       issuer,
       revocations,
-      activityUrl: `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`,
+      activityUrl: loopbackUrl((hanging.address() as AddressInfo).port),
       env: { ACTIVITY_TIMEOUT_MS: '300' },
     });
   });
@@ -155,7 +150,7 @@ describe('when activity is down or hangs', () => {
     const token = await issuer.token();
     const [note] = await down.db.db
       .insert(notes)
-      .values({ userId: claimsOf(token).sub, body: 'stay' })
+      .values({ userId: decodeJwt(token).sub!, body: 'stay' })
       .returning();
     const response = await down.mutate('notes.delete', { id: note!.id }, bearer(token));
     expect(response.status).toBe(503);

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { count } from '@revoke/db';
 import { events } from '@revoke/db/activity';
 import { notes } from '@revoke/db/notes';
+import { bearer } from '@revoke/testkit/trpc-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_LENGTH } from './inputs.ts';
-import { bearer, startTestFleet, type TestFleet } from './testing/test-notes.ts';
+import { startTestFleet, type TestFleet } from './testing/test-notes.ts';
 
 let fleet: TestFleet;
 beforeAll(async () => {

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from '@revoke/db';
 import { notes } from '@revoke/db/notes';
+import { REVOKED_CALL_ERROR, untilRefused } from '@revoke/testkit/service-contract';
+import { bearer } from '@revoke/testkit/trpc-http';
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, eventually, startTestFleet, type TestFleet } from './testing/test-notes.ts';
-import { claimsOf } from './testing/test-revocations.ts';
+import { startTestFleet, type TestFleet } from './testing/test-notes.ts';
 
 let fleet: TestFleet;
 beforeAll(async () => {
@@ -77,24 +79,14 @@ describe('notes procedures through createCaller', () => {
     const { token, caller } = await userCaller('erin');
     const note = await caller.notes.create({ body: 'before logout' });
     await fleet.revocations.revoke(token);
-    await eventually(() =>
-      caller.notes.list().then(
-        () => false,
-        () => true,
-      ),
-    );
-    const refused = {
-      code: 'UNAUTHORIZED',
-      message: 'Token revoked (logged out)',
-      cause: { code: 'TOKEN_REVOKED' },
-    };
-    await expect(caller.notes.list()).rejects.toMatchObject(refused);
-    await expect(caller.notes.create({ body: 'after logout' })).rejects.toMatchObject(refused);
-    await expect(caller.notes.delete({ id: note.id })).rejects.toMatchObject(refused);
+    await untilRefused(() => caller.notes.list());
+    await expect(caller.notes.list()).rejects.toMatchObject(REVOKED_CALL_ERROR);
+    await expect(caller.notes.create({ body: 'after logout' })).rejects.toMatchObject(REVOKED_CALL_ERROR);
+    await expect(caller.notes.delete({ id: note.id })).rejects.toMatchObject(REVOKED_CALL_ERROR);
     const rows = await fleet.notes.db.db
       .select()
       .from(notes)
-      .where(eq(notes.userId, claimsOf(token).sub));
+      .where(eq(notes.userId, decodeJwt(token).sub!));
     expect(rows.map((row) => row.body)).toEqual(['before logout']);
   });
 });

@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFreshDatabase } from '@revoke/db/testing';
+import { freePorts, loopbackUrl } from '@revoke/testkit/ports';
+import { ManagedProcess, ROOT, startApp } from '@revoke/testkit/processes';
+import { SHARED_REDIS_URL, stackEnv, uniquePrefix } from '@revoke/testkit/stack-env';
 import { Redis } from 'ioredis';
-import { freePorts, ManagedProcess, ROOT } from './processes.ts';
 
 /** The whole product on free ports: auth, notes and activity as processes, and the built web client. */
 export interface WebStack {
@@ -28,35 +29,20 @@ export interface WebStackOptions {
  * three services exactly as `pnpm start` runs them (`src/index.ts` through tsx), and the web client's
  * own `pnpm start` (`serve.ts`: build for these ports, into its own folder, then `vite preview`). The services allow the client's origin (WEB_ORIGIN) by CORS.
  */
-/** The one secret notes and the auth app share (`SERVICE_CLIENT_SECRET`, `SERVICE_CLIENTS=notes:<it>`). */
-function serviceSecretEnv(secret: string): Record<string, string> {
-  return { SERVICE_CLIENTS: `notes:${secret}`, SERVICE_CLIENT_SECRET: secret };
-}
-
 export async function startWebStack(options: WebStackOptions = {}): Promise<WebStack> {
   const database = await createFreshDatabase({ prefix: 'web_e2e' });
-  const [authPort, notesPort, activityPort, webPort] = (await freePorts(4)) as [
-    number,
-    number,
-    number,
-    number,
-  ];
-  const url = (port: number) => `http://127.0.0.1:${port}`;
+  // Four ports at once, so that the web client's cannot be one of the services'.
+  const [auth, notes, activity, webPort] = (await freePorts(4)) as [number, number, number, number];
   const env: Record<string, string> = {
-    DATABASE_URL: database.url,
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    REVOCATION_PREFIX: `web-e2e:${randomBytes(6).toString('hex')}:`,
-    AUTH_PORT: String(authPort),
-    NOTES_PORT: String(notesPort),
-    ACTIVITY_PORT: String(activityPort),
+    ...stackEnv({
+      databaseUrl: database.url,
+      redisUrl: SHARED_REDIS_URL,
+      prefix: uniquePrefix('web-e2e'),
+      ports: { auth, notes, activity },
+    }),
     WEB_PORT: String(webPort),
-    AUTH_URL: url(authPort),
-    NOTES_URL: url(notesPort),
-    ACTIVITY_URL: url(activityPort),
-    WEB_ORIGIN: url(webPort),
+    WEB_ORIGIN: loopbackUrl(webPort),
     LOG_LEVEL: 'warn',
-    // Notes' credential for activity's internal procedures, fresh for this stack.
-    ...serviceSecretEnv(randomBytes(32).toString('base64url')),
     ...options.serviceEnv,
   };
   const outDir = mkdtempSync(join(tmpdir(), 'web-e2e-dist-'));
@@ -68,19 +54,12 @@ export async function startWebStack(options: WebStackOptions = {}): Promise<WebS
     rmSync(outDir, { recursive: true, force: true });
   };
   try {
-    const childEnv = { ...process.env, ...env };
-    const services = ['auth', 'notes', 'activity'].map((name) => {
-      const child = new ManagedProcess(name, process.execPath, ['--import', 'tsx', 'src/index.ts'], {
-        cwd: join(ROOT, 'apps', name),
-        env: childEnv,
-      });
-      processes.push(child);
-      return child;
-    });
+    const services = ['auth', 'notes', 'activity'].map((name) => startApp(name, env));
+    processes.push(...services);
     // As `pnpm start` runs it (build, then serve), into its own folder.
     const web = new ManagedProcess('web', process.execPath, ['--import', 'tsx', 'serve.ts'], {
       cwd: join(ROOT, 'apps/web'),
-      env: { ...childEnv, ...options.buildEnv, WEB_OUT_DIR: outDir },
+      env: { ...process.env, ...env, ...options.buildEnv, WEB_OUT_DIR: outDir },
     });
     processes.push(web);
     await Promise.all([

@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ROOT } from '@revoke/testkit/processes';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './browser.ts';
-import { ROOT } from './processes.ts';
 import { startWebStack, type WebStack } from './stack.ts';
 
 /** Committed: the README shows them. Small viewport, PNG. */
@@ -67,21 +67,19 @@ function newCredentials(label: string) {
 
 type Credentials = ReturnType<typeof newCredentials>;
 
-async function signUp(page: Page, credentials: Credentials): Promise<void> {
-  await page.goto(`${stack.webUrl}/sign-up`);
+/** Fills in the credentials form at `path`, submits it with `button`, and waits for the notes page. */
+async function submitCredentials(page: Page, path: string, button: string, credentials: Credentials) {
+  await page.goto(`${stack.webUrl}${path}`);
   await page.getByLabel('E-mail').fill(credentials.email);
   await page.getByLabel('Password').fill(credentials.password);
-  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('button', { name: button }).click();
   await page.getByRole('heading', { level: 1, name: 'Notes' }).waitFor();
 }
 
-async function signIn(page: Page, credentials: Credentials): Promise<void> {
-  await page.goto(`${stack.webUrl}/sign-in`);
-  await page.getByLabel('E-mail').fill(credentials.email);
-  await page.getByLabel('Password').fill(credentials.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Notes' }).waitFor();
-}
+const signUp = (page: Page, credentials: Credentials) =>
+  submitCredentials(page, '/sign-up', 'Create account', credentials);
+const signIn = (page: Page, credentials: Credentials) =>
+  submitCredentials(page, '/sign-in', 'Sign in', credentials);
 
 /** Waits until the page's live sign-out stream is armed. */
 async function live(page: Page): Promise<void> {

@@ -3,12 +3,14 @@
 // logs in fresh sessions (not timed: argon2 is slow on purpose), then logs them all out (timed).
 // Where the time goes: CPU per logout of each process (/proc), what the database's backends waited
 // on (pg_stat_activity), and the auth app's CPU profile (--cpu-prof) over the logout phases only.
+
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPrivateRedis, testPrefix } from '@revoke/auth/testing';
 import { createFreshDatabase, testDatabaseUrl } from '@revoke/db/testing';
-import { benchFile, forkTs, freePort, stopChild } from '../children.ts';
+import { freePort } from '@revoke/testkit/ports';
+import { benchFile, forkTs, stopChild } from '../children.ts';
 import { summariseProfile, type Window } from '../cpu-profile.ts';
 import { type BenchContext, formatNumber, interleave, type Row } from '../runner.ts';
 import { quantile } from '../stats.ts';

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { type PrivateRedisCluster, startPrivateRedisCluster } from '@revoke/auth/testing';
 import { createFreshDatabase, type FreshDatabase } from '@revoke/db/testing';
-import { freePorts, ServiceProcess } from '@revoke/e2e/service-process';
-import { stackEnv } from '@revoke/e2e/stack-env';
+import { freePort, freePorts, loopbackUrl } from '@revoke/testkit/ports';
+import { ServiceProcess } from '@revoke/testkit/processes';
+import { stackEnv, uniquePrefix } from '@revoke/testkit/stack-env';
 
 /** auth, notes and activity as processes on a private Redis Cluster, sharing one fresh Postgres database. */
 export interface ClusterStack {
@@ -35,7 +35,7 @@ export async function startClusterStack(): Promise<ClusterStack> {
         databaseUrl: database.url,
         // Nothing listens here: the cluster must win over REDIS_URL.
         redisUrl: 'redis://127.0.0.1:1',
-        prefix: `cluster:${randomBytes(6).toString('hex')}:`,
+        prefix: uniquePrefix('cluster'),
         ports: { auth, notes, activity },
       }),
       REDIS_CLUSTER_NODES: cluster.nodesEnv,
@@ -57,8 +57,8 @@ export async function startClusterStack(): Promise<ClusterStack> {
       activity: make('activity', env.ACTIVITY_URL!),
       env,
       async notesInstance() {
-        const [port] = (await freePorts(1)) as [number];
-        return make('notes', `http://127.0.0.1:${port}`, { NOTES_PORT: String(port) });
+        const port = await freePort();
+        return make('notes', loopbackUrl(port), { NOTES_PORT: String(port) });
       },
       close,
     };

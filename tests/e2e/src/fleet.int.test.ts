@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isRevoked, mutate, query, userWithDevices, within } from './http-client.ts';
+import { isRevoked, mutate, query, revokedWithin, userWithDevices } from './http-client.ts';
 import { type Stack, startStack } from './stack.ts';
 
 let stack: Stack;
@@ -22,8 +22,8 @@ describe('the fleet: auth, notes and activity as separate processes', () => {
 
     expect((await mutate(stack.auth.url, 'auth.logout', undefined, token)).status).toBe(200);
     const loggedOutAt = performance.now();
-    await within(1000, async () => isRevoked(await query(stack.notes.url, 'notes.list', token)));
-    await within(1000, async () => isRevoked(await query(stack.activity.url, 'activity.list', token)));
+    await revokedWithin(1000, () => query(stack.notes.url, 'notes.list', token));
+    await revokedWithin(1000, () => query(stack.activity.url, 'activity.list', token));
     // The two-hop call: refused, and nothing written.
     expect(isRevoked(await mutate(stack.notes.url, 'notes.create', { body: 'after logout' }, token))).toBe(
       true,
@@ -39,8 +39,8 @@ describe('the fleet: auth, notes and activity as separate processes', () => {
       ok: true,
       sessions: 2,
     });
-    await within(1000, async () => isRevoked(await query(stack.notes.url, 'notes.list', phone)));
-    await within(1000, async () => isRevoked(await query(stack.activity.url, 'activity.list', phone)));
+    await revokedWithin(1000, () => query(stack.notes.url, 'notes.list', phone));
+    await revokedWithin(1000, () => query(stack.activity.url, 'activity.list', phone));
   });
 
   it('a service restarted while tokens are being revoked rejects every token revoked before and during its restart', async () => {
@@ -62,7 +62,7 @@ describe('the fleet: auth, notes and activity as separate processes', () => {
     await revoking;
 
     for (const token of [...before, ...during]) {
-      await within(1000, async () => isRevoked(await query(stack.notes.url, 'notes.list', token)));
+      await revokedWithin(1000, () => query(stack.notes.url, 'notes.list', token));
     }
     for (const token of keep) expect((await query(stack.notes.url, 'notes.list', token)).status).toBe(200);
   });

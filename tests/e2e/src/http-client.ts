@@ -1,44 +1,22 @@
-/** A tRPC-over-HTTP answer: status and parsed body. */
-export interface Answer {
-  status: number;
-  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON
-  body: any;
-}
+import { type TrpcResponse, trpcMutate, trpcQuery } from '@revoke/testkit/trpc-http';
+import { expect } from 'vitest';
 
-async function answer(response: Response): Promise<Answer> {
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
+/** The tutorial's Postman test sends the bare token as `Authorization`, without `Bearer`. */
+const bareToken = (token?: string): Record<string, string> => (token ? { authorization: token } : {});
 
-/** The answer DESIGN §5 fixes for a revoked token: 401, reason `TOKEN_REVOKED`, and its message. */
-export const isRevoked = (answer: Answer) =>
+/** The answer a revoked token gets: 401, reason `TOKEN_REVOKED`, and its message. */
+export const isRevoked = (answer: TrpcResponse) =>
   answer.status === 401 &&
   answer.body?.error?.data?.reason === 'TOKEN_REVOKED' &&
   answer.body?.error?.message === 'Token revoked (logged out)';
 
-/** `POST /trpc/<path>` with a JSON body, as a plain HTTP client (curl, Postman) would. */
-export async function mutate(
-  baseUrl: string,
-  path: string,
-  input?: unknown,
-  token?: string,
-): Promise<Answer> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  // The tutorial's Postman test sends the bare token.
-  if (token) headers.authorization = token;
-  return answer(
-    await fetch(`${baseUrl}/trpc/${path}`, {
-      method: 'POST',
-      headers,
-      body: input === undefined ? undefined : JSON.stringify(input),
-    }),
-  );
-}
+/** `POST /trpc/<path>` with a JSON body and the bare token, as a plain HTTP client (curl, Postman) would. */
+export const mutate = (baseUrl: string, path: string, input?: unknown, token?: string) =>
+  trpcMutate(baseUrl, path, input, bareToken(token));
 
-/** `GET /trpc/<path>`. */
-export async function query(baseUrl: string, path: string, token?: string): Promise<Answer> {
-  return answer(await fetch(`${baseUrl}/trpc/${path}`, { headers: token ? { authorization: token } : {} }));
-}
+/** `GET /trpc/<path>` with the bare token. */
+export const query = (baseUrl: string, path: string, token?: string) =>
+  trpcQuery(baseUrl, path, bareToken(token));
 
 /** Registers a fresh user and logs in `devices` times; returns the access tokens. */
 export async function userWithDevices(
@@ -60,12 +38,12 @@ export async function userWithDevices(
   return { email: credentials.email, tokens };
 }
 
-/** Polls until `check` holds; resolves to the milliseconds it took. */
-export async function within(timeoutMs: number, check: () => Promise<boolean>): Promise<number> {
+/**
+ * Waits until `call` is answered as revoked, failing after `timeoutMs`; resolves to the milliseconds it
+ * took. It polls every 2 ms, so a measured delay is the revocation's, not the poll's.
+ */
+export async function revokedWithin(timeoutMs: number, call: () => Promise<TrpcResponse>): Promise<number> {
   const started = performance.now();
-  for (;;) {
-    if (await check()) return performance.now() - started;
-    if (performance.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
+  await expect.poll(async () => isRevoked(await call()), { timeout: timeoutMs, interval: 2 }).toBe(true);
+  return performance.now() - started;
 }

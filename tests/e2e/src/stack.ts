@@ -1,48 +1,32 @@
-import { randomBytes } from 'node:crypto';
-import { createFreshDatabase, type FreshDatabase } from '@revoke/db/testing';
-import { freePorts, ServiceProcess } from './service-process.ts';
-import { stackEnv } from './stack-env.ts';
+import { createFreshDatabase } from '@revoke/db/testing';
+import { type StackServices, stackEnvOnFreePorts, startStackServices } from '@revoke/testkit/service-stack';
 
 /** auth, notes and activity as three processes sharing one Postgres database (a schema each) and Redis. */
-export interface Stack {
-  auth: ServiceProcess;
-  notes: ServiceProcess;
-  activity: ServiceProcess;
+export interface Stack extends StackServices {
   env: Record<string, string>;
   close(): Promise<void>;
 }
 
 /** Starts the stack on free ports with a fresh database and its own Redis key prefix. */
 export async function startStack(overrides: Record<string, string> = {}): Promise<Stack> {
-  const database: FreshDatabase = await createFreshDatabase({ prefix: 'e2e' });
-  const [authPort, notesPort, activityPort] = (await freePorts(3)) as [number, number, number];
-  const env: Record<string, string> = {
-    ...stackEnv({
-      databaseUrl: database.url,
-      redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      prefix: `e2e:${randomBytes(6).toString('hex')}:`,
-      ports: { auth: authPort, notes: notesPort, activity: activityPort },
-    }),
-    LOG_LEVEL: 'warn',
-    ...overrides,
-  };
-  const make = (name: string, url: string) => new ServiceProcess({ name, url, env });
-  const stack = {
-    auth: make('auth', env.AUTH_URL!),
-    notes: make('notes', env.NOTES_URL!),
-    activity: make('activity', env.ACTIVITY_URL!),
-    env,
-    async close() {
-      await Promise.all([stack.auth.stop(), stack.notes.stop(), stack.activity.stop()]);
-      await database.drop();
-    },
-  };
+  const database = await createFreshDatabase({ prefix: 'e2e' });
   try {
-    // The services become ready once the auth app has seeded Redis (its epoch); start all at once.
-    await Promise.all([stack.auth.start(), stack.notes.start(), stack.activity.start()]);
+    const env = {
+      ...(await stackEnvOnFreePorts({ databaseUrl: database.url, label: 'e2e' })),
+      LOG_LEVEL: 'warn',
+      ...overrides,
+    };
+    const services = await startStackServices(env);
+    return {
+      ...services,
+      env,
+      async close() {
+        await services.stop();
+        await database.drop();
+      },
+    };
   } catch (error) {
-    await stack.close();
+    await database.drop();
     throw error;
   }
-  return stack;
 }

@@ -1,39 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { killAuthBetweenCommitAndRedisWrite, restartService } from './faults/processes.ts';
-import { problems, runScenario } from './harness/scenario.ts';
+import { problems } from './harness/scenario.ts';
 import { useFleet } from './harness/suite.ts';
 
 const suite = useFleet('process');
 
 describe('process faults, with clients verifying and logging out throughout', () => {
   it('notes and activity crash (SIGKILL) together and restart mid-stream', async () => {
-    const result = await runScenario({
-      name: 'services restarted',
-      fleet: suite.fleet,
-      counter: suite.counter,
-      faults: async ({ fleet, injected }) => {
-        // Both at once: each crashes while the other is still starting up.
-        await Promise.all(
-          (['notes', 'activity'] as const).map(async (name) => {
-            await restartService(fleet, name);
-            injected(`restart-${name}`);
-          }),
-        );
-      },
+    const result = await suite.run('services restarted', async ({ fleet, injected }) => {
+      // Both at once: each crashes while the other is still starting up.
+      await Promise.all(
+        (['notes', 'activity'] as const).map(async (name) => {
+          await restartService(fleet, name);
+          injected(`restart-${name}`);
+        }),
+      );
     });
     expect(result.revocations).toBeGreaterThan(0);
     expect(problems(result)).toEqual([]);
   });
 
   it('the auth app crashes (SIGKILL) mid-stream and restarts: logouts cut off by the crash that committed are delivered', async () => {
-    const result = await runScenario({
-      name: 'auth restarted',
-      fleet: suite.fleet,
-      counter: suite.counter,
-      faults: async ({ fleet, injected }) => {
-        await restartService(fleet, 'auth');
-        injected('restart-auth');
-      },
+    const result = await suite.run('auth restarted', async ({ fleet, injected }) => {
+      await restartService(fleet, 'auth');
+      injected('restart-auth');
     });
     // Includes the logouts the crash cut off after their commit: the restarted relay delivered them.
     expect(problems(result)).toEqual([]);
@@ -41,14 +31,9 @@ describe('process faults, with clients verifying and logging out throughout', ()
 
   it('the auth app killed between the Postgres commit and the Redis write: the restarted relay delivers the outbox', async () => {
     let outcome: Awaited<ReturnType<typeof killAuthBetweenCommitAndRedisWrite>> | undefined;
-    const result = await runScenario({
-      name: 'auth killed after commit',
-      fleet: suite.fleet,
-      counter: suite.counter,
-      faults: async ({ fleet, workload, injected }) => {
-        outcome = await killAuthBetweenCommitAndRedisWrite(fleet, workload, workload.live.slice(0, 3));
-        injected('kill-auth-after-commit');
-      },
+    const result = await suite.run('auth killed after commit', async ({ fleet, workload, injected }) => {
+      outcome = await killAuthBetweenCommitAndRedisWrite(fleet, workload, workload.live.slice(0, 3));
+      injected('kill-auth-after-commit');
     });
     expect(problems(result)).toEqual([]);
     const inDoubt = outcome!.committed.filter((token) => !outcome!.acknowledged.includes(token));

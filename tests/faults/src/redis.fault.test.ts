@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { inject } from './faults/catalog.ts';
 import { rawLogout } from './faults/postgres.ts';
-import {
-  flushAll,
-  freeze,
-  killCommandClients,
-  killSubscribers,
-  overflowSubscribers,
-  pauseClients,
-  pauseWrites,
-  restartEmpty,
-} from './faults/redis.ts';
-import { problems, runScenario, type ScenarioContext } from './harness/scenario.ts';
+import { killCommandClients, killSubscribers, overflowSubscribers, pauseWrites } from './faults/redis.ts';
+import { problems, type ScenarioContext } from './harness/scenario.ts';
 import { useFleet } from './harness/suite.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -19,7 +11,7 @@ const suite = useFleet('redis');
 
 /** Runs the workload through `faults` and expects the three invariants to hold, printing violations if not. */
 async function expectNoViolations(name: string, faults: (context: ScenarioContext) => Promise<void>) {
-  const result = await runScenario({ name, fleet: suite.fleet, counter: suite.counter, faults });
+  const result = await suite.run(name, faults);
   expect(result.revocations).toBeGreaterThan(0);
   expect(problems(result)).toEqual([]);
   return result;
@@ -49,7 +41,7 @@ describe('Redis faults, with clients verifying and logging out throughout', () =
 
   it('Redis restarted empty', async () => {
     await expectNoViolations('redis restarted empty', async ({ fleet, injected }) => {
-      await restartEmpty(fleet.redis);
+      await inject(fleet, { kind: 'redis-restart-empty' });
       injected('redis-restart-empty');
       await sleep(2000);
     });
@@ -57,7 +49,7 @@ describe('Redis faults, with clients verifying and logging out throughout', () =
 
   it('FLUSHALL', async () => {
     await expectNoViolations('flushall', async ({ fleet, injected }) => {
-      await flushAll(fleet.redis);
+      await inject(fleet, { kind: 'flushall' });
       injected('flushall');
       await sleep(2000);
     });
@@ -66,7 +58,7 @@ describe('Redis faults, with clients verifying and logging out throughout', () =
   it('CLIENT PAUSE ALL for longer than S', async () => {
     const result = await expectNoViolations('client pause', async ({ fleet, injected }) => {
       injected('client-pause');
-      await pauseClients(fleet.redis, fleet.staleAfterMs + 2000);
+      await inject(fleet, { kind: 'client-pause', ms: fleet.staleAfterMs + 2000 });
     });
     // Past S the services could not prove tokens live and failed closed, rather than trust a stale cache.
     expect(result.verdicts.unavailable).toBeGreaterThan(0);
@@ -98,7 +90,7 @@ describe('Redis faults, with clients verifying and logging out throughout', () =
   it('redis-server frozen (SIGSTOP) for longer than S, then thawed', async () => {
     const result = await expectNoViolations('redis frozen', async ({ fleet, injected }) => {
       injected('redis-freeze');
-      await freeze(fleet.redis, fleet.staleAfterMs + 2000);
+      await inject(fleet, { kind: 'redis-freeze', ms: fleet.staleAfterMs + 2000 });
     });
     expect(result.verdicts.unavailable).toBeGreaterThan(0);
   });

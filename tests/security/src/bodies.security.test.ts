@@ -8,19 +8,18 @@ import {
   OAUTH_REVOKE_BODIES,
   REFRESH_BODIES,
 } from './cases/hostile-bodies.ts';
-import { type Account, type Device, signUp } from './harness/accounts.ts';
+import type { Account, Device } from './harness/accounts.ts';
 import { answerBeforeBody } from './harness/body-first-answer.ts';
 import { expectRefused, LEAK, show } from './harness/expect-refused.ts';
 import { expectAccepted, protectedCalls } from './harness/fleet-calls.ts';
 import { bearer, mutate, send } from './harness/http.ts';
-import { type Stack, startStack } from './harness/stack.ts';
+import { type Stack, startStackWithUser } from './harness/stack.ts';
 import { snapshot } from './harness/state.ts';
 
 let stack: Stack;
 let victim: Account & Device;
 beforeAll(async () => {
-  stack = await startStack();
-  victim = await signUp(stack.auth.url, 'alice');
+  ({ stack, user: victim } = await startStackWithUser('alice'));
 });
 afterAll(() => stack?.close());
 

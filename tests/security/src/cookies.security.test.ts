@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Account, type Device, signUp } from './harness/accounts.ts';
+import type { Account, Device } from './harness/accounts.ts';
 import { show } from './harness/expect-refused.ts';
 import { type Answer, mutate, send } from './harness/http.ts';
-import { type Stack, startStack } from './harness/stack.ts';
+import { type Stack, startStackWithUser } from './harness/stack.ts';
 
 let stack: Stack;
 let user: Account & Device;
 beforeAll(async () => {
-  stack = await startStack();
-  user = await signUp(stack.auth.url, 'cookies');
+  ({ stack, user } = await startStackWithUser('cookies'));
 });
 afterAll(() => stack?.close());
 

@@ -3,21 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectRefused, LEAK, show } from './harness/expect-refused.ts';
 import { type Answer, bearer, type HeaderInput, send } from './harness/http.ts';
 import { signToken } from './harness/jws.ts';
-import { type Stack, startStack } from './harness/stack.ts';
 import { snapshot } from './harness/state.ts';
-import { createTokenContext, headerOf, type TokenContext } from './harness/token-context.ts';
+import { closeTokenStack, headerOf, startTokenStack, type TokenContext } from './harness/token-context.ts';
 import { applyMutation, mutationsArb } from './harness/token-mutations.ts';
 
-let stack: Stack;
 let c: TokenContext;
 beforeAll(async () => {
-  stack = await startStack();
-  c = await createTokenContext(stack);
+  c = await startTokenStack();
 });
-afterAll(async () => {
-  await c?.trap.close();
-  await stack?.close();
-});
+afterAll(() => closeTokenStack(c));
 
 /**
  * A read of each service, and the longest token lifetime it accepts (its `maxLifetimeSec`): the auth
@@ -35,7 +29,7 @@ const readArb = fc.constantFrom(...READS);
 let slowestMs = 0;
 async function timed(read: Read, headers: HeaderInput): Promise<Answer> {
   const started = performance.now();
-  const answer = await send(`${stack[read.service].url}/trpc/${read.path}`, { headers });
+  const answer = await send(`${c.stack[read.service].url}/trpc/${read.path}`, { headers });
   slowestMs = Math.max(slowestMs, performance.now() - started);
   return answer;
 }
@@ -51,7 +45,7 @@ function cookieToken(value: string): string {
 
 describe('fuzz: random mutations of a valid token, over HTTP', () => {
   it('in Authorization: 200 only for the exact token (after whitespace trimming), else 401 TOKEN_INVALID', async () => {
-    const before = await snapshot(stack);
+    const before = await snapshot(c.stack);
     await fc.assert(
       fc.asyncProperty(mutationsArb, readArb, async (mutations, read) => {
         const token = mutations.reduce(applyMutation, c.victim.accessToken);
@@ -64,11 +58,11 @@ describe('fuzz: random mutations of a valid token, over HTTP', () => {
       }),
       { numRuns: 150 },
     );
-    expect(await snapshot(stack)).toEqual(before);
+    expect(await snapshot(c.stack)).toEqual(before);
   });
 
   it('in the cookie (no ";"): 200 only when it decodes to the exact token, TOKEN_MISSING when empty, else TOKEN_INVALID', async () => {
-    const before = await snapshot(stack);
+    const before = await snapshot(c.stack);
     await fc.assert(
       fc.asyncProperty(mutationsArb, readArb, async (mutations, read) => {
         const token = mutations.reduce(applyMutation, c.victim.accessToken);
@@ -85,7 +79,7 @@ describe('fuzz: random mutations of a valid token, over HTTP', () => {
       }),
       { numRuns: 100 },
     );
-    expect(await snapshot(stack)).toEqual(before);
+    expect(await snapshot(c.stack)).toEqual(before);
   });
 });
 
@@ -165,7 +159,7 @@ function buildRealToken(t: RealToken): string {
 
 describe('fuzz: real-key tokens with random claims and headers, over HTTP', () => {
   it('each service accepts exactly what the policy allows; everything else is 401 with a reason', async () => {
-    const before = await snapshot(stack);
+    const before = await snapshot(c.stack);
     const seen = { accepted: 0, refused: 0 };
     await fc.assert(
       fc.asyncProperty(realTokenArb, readArb, async (t, read) => {
@@ -186,7 +180,7 @@ describe('fuzz: real-key tokens with random claims and headers, over HTTP', () =
     // Both branches of the oracle ran: the generator is not stuck on one side.
     expect(seen.accepted).toBeGreaterThan(0);
     expect(seen.refused).toBeGreaterThan(0);
-    const after = await snapshot(stack);
+    const after = await snapshot(c.stack);
     expect(after).toEqual(before);
     expect(c.trap.requests).toEqual([]);
   });
@@ -214,10 +208,10 @@ describe('fuzz: hostile auth.login bodies', () => {
   );
 
   it('only 400, 401, 413, 415 or 429 — never a 5xx, never a session', async () => {
-    const before = await snapshot(stack);
+    const before = await snapshot(c.stack);
     await fc.assert(
       fc.asyncProperty(bodyArb, async (body) => {
-        const answer = await send(`${stack.auth.url}/trpc/auth.login`, {
+        const answer = await send(`${c.stack.auth.url}/trpc/auth.login`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body,
@@ -227,7 +221,7 @@ describe('fuzz: hostile auth.login bodies', () => {
       }),
       { numRuns: 100 },
     );
-    expect(await snapshot(stack)).toEqual(before);
+    expect(await snapshot(c.stack)).toEqual(before);
   });
 });
 

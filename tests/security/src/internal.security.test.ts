@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { SERVICE_TOKEN_HEADER } from '@revoke/auth/trpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Account, type Device, signUp } from './harness/accounts.ts';
+import type { Account, Device } from './harness/accounts.ts';
 import { expectRefused, expectUnauthorized, show } from './harness/expect-refused.ts';
 import { createNote, expectAccepted } from './harness/fleet-calls.ts';
 import { bearer, mutate, send } from './harness/http.ts';
-import { type Stack, startStack } from './harness/stack.ts';
+import { type Stack, startStackWithUser } from './harness/stack.ts';
 import { snapshot } from './harness/state.ts';
 
 let stack: Stack;
 let user: Account & Device;
 beforeAll(async () => {
-  stack = await startStack();
-  user = await signUp(stack.auth.url, 'internal');
+  ({ stack, user } = await startStackWithUser('internal'));
 });
 afterAll(() => stack?.close());
 

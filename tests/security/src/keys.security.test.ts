@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { ROOT } from '@revoke/e2e/service-process';
+import { ROOT } from '@revoke/testkit/processes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logIn, signUp } from './harness/accounts.ts';
 import { show } from './harness/expect-refused.ts';
-import { eventually } from './harness/fleet-calls.ts';
 import { type Answer, bearer, send } from './harness/http.ts';
 import { type Stack, startStack } from './harness/stack.ts';
 
@@ -45,12 +44,18 @@ describe('emergency key withdrawal (admin withdraw-key)', () => {
     const started = Date.now();
     for (const [name, url] of reads()) {
       let last: Answer | undefined;
-      await eventually(3000, async () => {
-        last = await send(url, { headers: bearer(victim.accessToken) });
-        return last.body?.error?.data?.reason === 'TOKEN_REVOKED';
-      }).catch(() => {
-        throw new Error(`${name} still answers ${last && show(name, last)}`);
-      });
+      await expect
+        .poll(
+          async () => {
+            last = await send(url, { headers: bearer(victim.accessToken) });
+            return last.body?.error?.data?.reason === 'TOKEN_REVOKED';
+          },
+          { timeout: 3000, interval: 10 },
+        )
+        .toBe(true)
+        .catch(() => {
+          throw new Error(`${name} still answers ${last && show(name, last)}`);
+        });
     }
     expect(Date.now() - started).toBeLessThan(3000);
     const jwks = await send(`${stack.auth.url}/.well-known/jwks.json`);
@@ -63,13 +68,19 @@ describe('emergency key withdrawal (admin withdraw-key)', () => {
     // after their JWKS refetch cooldown (30 s).
     let device = await logIn(stack.auth.url, account);
     for (const [name, url] of reads()) {
-      await eventually(60_000, async () => {
-        if ((await send(url, { headers: bearer(device.accessToken) })).status === 200) return true;
-        device = await logIn(stack.auth.url, account);
-        return false;
-      }).catch(() => {
-        throw new Error(`${name} does not accept tokens of the new key`);
-      });
+      await expect
+        .poll(
+          async () => {
+            if ((await send(url, { headers: bearer(device.accessToken) })).status === 200) return true;
+            device = await logIn(stack.auth.url, account);
+            return false;
+          },
+          { timeout: 60_000, interval: 10 },
+        )
+        .toBe(true)
+        .catch(() => {
+          throw new Error(`${name} does not accept tokens of the new key`);
+        });
     }
   }, 120_000);
 });

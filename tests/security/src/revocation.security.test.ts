@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FORGED, nonCanonicalTwins, REVOKED_VARIANTS } from './cases/revoked-and-forged.ts';
 import { type Device, logIn, signUp } from './harness/accounts.ts';
 import { expectRefused, expectUnauthorized, show } from './harness/expect-refused.ts';
 import {
   createNote,
-  eventually,
   expectAccepted,
   expectNoSessionWatch,
   notesOf,
@@ -31,8 +30,13 @@ beforeAll(async () => {
   for (const url of [stack.auth.url, stack.notes.url, stack.activity.url]) {
     const path =
       url === stack.auth.url ? 'auth.me' : url === stack.notes.url ? 'notes.list' : 'activity.list';
-    await eventually(2000, async () =>
-      isRevoked(await send(`${url}/trpc/${path}`, { headers: bearer(leaver.accessToken) })),
+    // vi.waitFor, not expect.poll: this is a hook, and expect.poll runs only inside a test.
+    await vi.waitFor(
+      async () =>
+        expect(isRevoked(await send(`${url}/trpc/${path}`, { headers: bearer(leaver.accessToken) }))).toBe(
+          true,
+        ),
+      { timeout: 2000, interval: 10 },
     );
   }
 });
@@ -215,12 +219,13 @@ describe('controls: the same endpoints do revoke with a real token', () => {
   it("the attacker's own real token revoked through /oauth/revoke is refused everywhere", async () => {
     const device = await logIn(stack.auth.url, c.attacker);
     expect((await form(`${stack.auth.url}/oauth/revoke`, `token=${device.accessToken}`)).status).toBe(200);
-    await eventually(
-      2000,
-      async () =>
-        (await send(`${stack.notes.url}/trpc/notes.list`, { headers: bearer(device.accessToken) })).status ===
-        401,
-    );
+    await expect
+      .poll(
+        async () =>
+          (await send(`${stack.notes.url}/trpc/notes.list`, { headers: bearer(device.accessToken) })).status,
+        { timeout: 2000, interval: 10 },
+      )
+      .toBe(401);
   });
 
   it("the victim's own logout revokes their token everywhere", async () => {
@@ -228,10 +233,12 @@ describe('controls: the same endpoints do revoke with a real token', () => {
       (await mutate(stack.auth.url, 'auth.logout', undefined, bearer(c.victim.accessToken))).status,
     ).toBe(200);
     for (const url of [`${stack.notes.url}/trpc/notes.list`, `${stack.activity.url}/trpc/activity.list`]) {
-      await eventually(
-        2000,
-        async () => (await send(url, { headers: bearer(c.victim.accessToken) })).status === 401,
-      );
+      await expect
+        .poll(async () => (await send(url, { headers: bearer(c.victim.accessToken) })).status, {
+          timeout: 2000,
+          interval: 10,
+        })
+        .toBe(401);
     }
   });
 

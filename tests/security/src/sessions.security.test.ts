@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Account, type Device, logIn, signUp } from './harness/accounts.ts';
 import { show } from './harness/expect-refused.ts';
-import { eventually } from './harness/fleet-calls.ts';
 import { type Answer, bearer, eventsOf, mutate, send } from './harness/http.ts';
 import { type Stack, startStack } from './harness/stack.ts';
 
@@ -21,14 +20,28 @@ async function expectRevokedEverywhere(token: string, label: string): Promise<vo
     ['activity.list', `${stack.activity.url}/trpc/activity.list`],
   ] as const) {
     let last: Answer | undefined;
-    await eventually(3000, async () => {
-      last = await send(url, { headers: bearer(token) });
-      return reasonOf(last) === 'TOKEN_REVOKED';
-    }).catch(() => {
-      throw new Error(`${label}: ${name} still answers ${last && show(name, last)}`);
-    });
+    await expect
+      .poll(
+        async () => {
+          last = await send(url, { headers: bearer(token) });
+          return reasonOf(last) === 'TOKEN_REVOKED';
+        },
+        { timeout: 3000, interval: 10 },
+      )
+      .toBe(true)
+      .catch(() => {
+        throw new Error(`${label}: ${name} still answers ${last && show(name, last)}`);
+      });
   }
 }
+
+/** `auth.revokeSession` with `sessionId` spelled in upper case, by the holder of `token`. */
+const revokeUpperCased = (sessionId: string, token: string) =>
+  mutate(stack.auth.url, 'auth.revokeSession', { sessionId: sessionId.toUpperCase() }, bearer(token));
+
+/** The status notes answers `token` with. */
+const notesStatus = async (token: string) =>
+  (await send(`${stack.notes.url}/trpc/notes.list`, { headers: bearer(token) })).status;
 
 describe('a session revoked under another spelling of its id', () => {
   it('auth.revokeSession with the id in upper case ends it everywhere: its tokens, its refresh token, its live stream', async () => {
@@ -41,12 +54,7 @@ describe('a session revoked under another spelling of its id', () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
 
-    const answer = await mutate(
-      stack.auth.url,
-      'auth.revokeSession',
-      { sessionId: laptop.sessionId.toUpperCase() },
-      bearer(owner.accessToken),
-    );
+    const answer = await revokeUpperCased(laptop.sessionId, owner.accessToken);
     expect(answer.status, show('revokeSession', answer)).toBe(200);
 
     await expectRevokedEverywhere(laptop.accessToken, 'the revoked laptop');
@@ -55,24 +63,15 @@ describe('a session revoked under another spelling of its id', () => {
     const events = eventsOf(await stream);
     expect(events.map((event) => event.data?.type ?? event.event)).toContain('revoked');
     // The device that revoked it is untouched.
-    expect(
-      (await send(`${stack.notes.url}/trpc/notes.list`, { headers: bearer(owner.accessToken) })).status,
-    ).toBe(200);
+    expect(await notesStatus(owner.accessToken)).toBe(200);
   });
 
   it('a session id in upper case that is not the caller’s is 404, like any other', async () => {
     const owner = await signUp(stack.auth.url, 'owner');
     const stranger = await signUp(stack.auth.url, 'stranger');
-    const answer = await mutate(
-      stack.auth.url,
-      'auth.revokeSession',
-      { sessionId: owner.sessionId.toUpperCase() },
-      bearer(stranger.accessToken),
-    );
+    const answer = await revokeUpperCased(owner.sessionId, stranger.accessToken);
     expect(answer.status, show('revokeSession', answer)).toBe(404);
-    expect(
-      (await send(`${stack.notes.url}/trpc/notes.list`, { headers: bearer(owner.accessToken) })).status,
-    ).toBe(200);
+    expect(await notesStatus(owner.accessToken)).toBe(200);
   });
 });
 

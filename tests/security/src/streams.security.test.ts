@@ -1,9 +1,9 @@
-import { request } from 'node:http';
+import { openSse, type SseStream } from '@revoke/testkit/sse';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { logIn, signUp } from './harness/accounts.ts';
 import { LEAK, show } from './harness/expect-refused.ts';
-import { eventually, expectAccepted } from './harness/fleet-calls.ts';
-import { bearer, eventsOf, mutate, type ServerEvent, send } from './harness/http.ts';
+import { expectAccepted } from './harness/fleet-calls.ts';
+import { bearer, eventsOf, mutate, send } from './harness/http.ts';
 import { type Stack, startStack } from './harness/stack.ts';
 import { snapshot } from './harness/state.ts';
 
@@ -19,7 +19,7 @@ beforeAll(async () => {
   });
 });
 /** Every stream a test opened; all are closed after it, whatever happened. */
-const opened: LiveStream[] = [];
+const opened: SseStream[] = [];
 afterEach(() => {
   for (const stream of opened.splice(0)) stream.close();
 });
@@ -27,73 +27,15 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** An `auth.sessionEvents` answer held open and read event by event. */
-interface LiveStream {
-  status: number;
-  /** The next event (pings skipped); rejects after `timeoutMs` or once the stream ended. */
-  next(timeoutMs?: number): Promise<ServerEvent>;
-  close(): void;
-}
-
-/** GETs the subscription over `node:http` and keeps the connection open until `close`. */
-function openStream(token: string): Promise<LiveStream> {
-  return new Promise((resolve, reject) => {
-    const url = `${stack.auth.url}/trpc/auth.sessionEvents`;
-    const headers = { accept: 'text/event-stream', ...bearer(token) };
-    const req = request(url, { headers, agent: false }, (res) => {
-      const events: ServerEvent[] = [];
-      let buffer = '';
-      let ended = false;
-      let wake = () => {};
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        const end = buffer.lastIndexOf('\n\n');
-        if (end < 0) return;
-        const complete = buffer.slice(0, end + 2);
-        buffer = buffer.slice(end + 2);
-        // Comment lines (`: ping`) keep the connection alive and carry nothing.
-        const blocks = complete.split(/\n\n+/).filter((block) => block.trim() && !block.startsWith(':'));
-        events.push(...eventsOf({ status: 200, headers: {}, text: blocks.join('\n\n'), body: undefined }));
-        wake();
-      });
-      const finish = () => {
-        ended = true;
-        wake();
-      };
-      res.on('end', finish);
-      res.on('close', finish);
-      const stream: LiveStream = {
-        status: res.statusCode ?? 0,
-        async next(timeoutMs = 5000) {
-          const deadline = Date.now() + timeoutMs;
-          for (;;) {
-            const event = events.shift();
-            if (event) return event;
-            if (ended) throw new Error('the stream ended');
-            const left = deadline - Date.now();
-            if (left <= 0) throw new Error(`no event within ${timeoutMs} ms`);
-            await new Promise<void>((done) => {
-              const timer = setTimeout(done, left);
-              wake = () => {
-                clearTimeout(timer);
-                done();
-              };
-            });
-          }
-        },
-        close: () => req.destroy(),
-      };
-      opened.push(stream);
-      resolve(stream);
-    });
-    req.on('error', reject);
-    req.end();
-  });
+/** Opens `auth.sessionEvents` and keeps it open until `close` (or the end of the test). */
+async function openStream(token: string): Promise<SseStream> {
+  const stream = await openSse(`${stack.auth.url}/trpc/auth.sessionEvents`, bearer(token));
+  opened.push(stream);
+  return stream;
 }
 
 /** Opens a stream that must be armed (`watching`). */
-async function armed(token: string): Promise<LiveStream> {
+async function armed(token: string): Promise<SseStream> {
   const stream = await openStream(token);
   expect(stream.status).toBe(200);
   expect((await stream.next()).event).toBe('connected');
@@ -126,21 +68,26 @@ async function expectCapped(token: string, limit: 'session' | 'user'): Promise<v
 }
 
 /** Opens streams until one is armed: the server notices a closed stream a moment after the client. */
-async function armedOnceFree(token: string): Promise<LiveStream> {
-  let stream: LiveStream | undefined;
-  await eventually(3000, async () => {
-    const candidate = await openStream(token);
-    await candidate.next();
-    const first = await candidate.next();
-    if (first.data?.type === 'watching') stream = candidate;
-    else candidate.close();
-    return stream !== undefined;
-  });
+async function armedOnceFree(token: string): Promise<SseStream> {
+  let stream: SseStream | undefined;
+  await expect
+    .poll(
+      async () => {
+        const candidate = await openStream(token);
+        await candidate.next();
+        const first = await candidate.next();
+        if (first.data?.type === 'watching') stream = candidate;
+        else candidate.close();
+        return stream !== undefined;
+      },
+      { timeout: 3000, interval: 10 },
+    )
+    .toBe(true);
   return stream!;
 }
 
 /** Every stream ends with `revoked`, `logged_out_everywhere`: the revocation reached all of them. */
-async function expectAllSignedOut(streams: LiveStream[]): Promise<void> {
+async function expectAllSignedOut(streams: SseStream[]): Promise<void> {
   for (const stream of streams) {
     expect((await stream.next()).data).toEqual({ type: 'revoked', reason: 'logged_out_everywhere' });
     await expect(stream.next()).resolves.toMatchObject({ event: 'return' });

@@ -8,20 +8,20 @@ import { expectRefused, expectUnauthorized, show } from './harness/expect-refuse
 import { expectAccepted, expectNoSessionWatch, protectedCalls } from './harness/fleet-calls.ts';
 import { bearer, eventsOf, type HeaderInput, send } from './harness/http.ts';
 import { b64, ofLength, signToken } from './harness/jws.ts';
-import { type Stack, startStack } from './harness/stack.ts';
 import { snapshot } from './harness/state.ts';
-import { createTokenContext, headerOf, insiderClaims, type TokenContext } from './harness/token-context.ts';
+import {
+  closeTokenStack,
+  headerOf,
+  insiderClaims,
+  startTokenStack,
+  type TokenContext,
+} from './harness/token-context.ts';
 
-let stack: Stack;
 let c: TokenContext;
 beforeAll(async () => {
-  stack = await startStack();
-  c = await createTokenContext(stack);
+  c = await startTokenStack();
 });
-afterAll(async () => {
-  await c?.trap.close();
-  await stack?.close();
-});
+afterAll(() => closeTokenStack(c));
 
 /**
  * The contract for one hostile credential: every protected procedure of every service answers 401
@@ -29,21 +29,22 @@ afterAll(async () => {
  * the victim's own token is still accepted everywhere.
  */
 async function expectRefusedEverywhere(headers: HeaderInput, reason: AuthErrorCode | AuthErrorCode[]) {
-  const before = await snapshot(stack);
-  for (const { label, call } of protectedCalls(stack)) expectUnauthorized(await call(headers), label, reason);
-  await expectNoSessionWatch(stack, headers, reason);
-  expect(await snapshot(stack)).toEqual(before);
+  const before = await snapshot(c.stack);
+  for (const { label, call } of protectedCalls(c.stack))
+    expectUnauthorized(await call(headers), label, reason);
+  await expectNoSessionWatch(c.stack, headers, reason);
+  expect(await snapshot(c.stack)).toEqual(before);
   expect(c.trap.requests).toEqual([]);
-  await expectAccepted(stack, c.victim.accessToken, "the victim's token");
+  await expectAccepted(c.stack, c.victim.accessToken, "the victim's token");
 }
 
 describe('controls: the paths the hostile cases use do accept a good token', () => {
   it("the victim's issued token is accepted by auth, notes and activity", async () => {
-    await expectAccepted(stack, c.victim.accessToken);
+    await expectAccepted(c.stack, c.victim.accessToken);
   });
 
   it('a token signed with the real key and valid claims is accepted (so the policy cases below fail on policy)', async () => {
-    await expectAccepted(stack, signToken(c.real.key, headerOf(c), insiderClaims(c)), 'real-key token');
+    await expectAccepted(c.stack, signToken(c.real.key, headerOf(c), insiderClaims(c)), 'real-key token');
   });
 
   it('a real-key token of exactly 8 KB is accepted: the size gate is at 8 KB + 1', async () => {
@@ -51,7 +52,7 @@ describe('controls: the paths the hostile cases use do accept a good token', () 
       (pad, headerPad) => signToken(c.real.key, headerOf(c, { pad: headerPad }), insiderClaims(c, { pad })),
       8192,
     );
-    await expectAccepted(stack, token, '8 KB token');
+    await expectAccepted(c.stack, token, '8 KB token');
   });
 });
 
@@ -82,12 +83,12 @@ describe('tokens past the HTTP header limit', () => {
     ],
     ['a 100 KB token in the cookie', () => ({ cookie: `access_token=${'A'.repeat(100_000)}` })],
   ])('%s → 431 from the HTTP layer, never a 500, nothing changes', async (_, headers) => {
-    const before = await snapshot(stack);
-    for (const { label, call } of protectedCalls(stack)) {
+    const before = await snapshot(c.stack);
+    for (const { label, call } of protectedCalls(c.stack)) {
       expectRefused(await call(headers()), label, { status: [431, 400, 413] });
     }
-    expect(await snapshot(stack)).toEqual(before);
-    await expectAccepted(stack, c.victim.accessToken, "the victim's token");
+    expect(await snapshot(c.stack)).toEqual(before);
+    await expectAccepted(c.stack, c.victim.accessToken, "the victim's token");
   });
 });
 
@@ -127,17 +128,17 @@ describe('two credentials at once', () => {
   });
 
   it('two Authorization header lines (attacker, then victim) are refused before any procedure runs', async () => {
-    const before = await snapshot(stack);
+    const before = await snapshot(c.stack);
     const headers: [string, string][] = [
       ['authorization', `Bearer ${c.attacker.accessToken}`],
       ['authorization', `Bearer ${c.victim.accessToken}`],
     ];
-    for (const { label, call } of protectedCalls(stack)) {
+    for (const { label, call } of protectedCalls(c.stack)) {
       const answer = await call(headers);
       // Node itself refuses a repeated Authorization line (400); a 401 would do as well.
       expectRefused(answer, label, { status: [400, 401] });
     }
-    expect(await snapshot(stack)).toEqual(before);
+    expect(await snapshot(c.stack)).toEqual(before);
   });
 });
 
@@ -145,7 +146,7 @@ describe('other ways in: batches, HEAD, the SSE subscription', () => {
   const forged = () => `${b64(headerOf(c, { alg: 'none' }))}.${b64(c.victimClaims)}.`;
 
   it('a batch of every auth query with a forged token → 401, every item TOKEN_INVALID', async () => {
-    const answer = await send(`${stack.auth.url}/trpc/auth.me,auth.sessions?batch=1&input=%7B%7D`, {
+    const answer = await send(`${c.stack.auth.url}/trpc/auth.me,auth.sessions?batch=1&input=%7B%7D`, {
       headers: bearer(forged()),
     });
     expectRefused(answer, 'batch', { status: 401 });
@@ -155,9 +156,9 @@ describe('other ways in: batches, HEAD, the SSE subscription', () => {
   });
 
   it('a batch of logout, logoutAll and revokeSession with a forged token → 401 each, nothing revoked', async () => {
-    const before = await snapshot(stack);
+    const before = await snapshot(c.stack);
     const answer = await send(
-      `${stack.auth.url}/trpc/auth.logout,auth.logoutAll,auth.revokeSession?batch=1`,
+      `${c.stack.auth.url}/trpc/auth.logout,auth.logoutAll,auth.revokeSession?batch=1`,
       {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...bearer(forged()) },
@@ -168,27 +169,27 @@ describe('other ways in: batches, HEAD, the SSE subscription', () => {
     expect(
       answer.body.map((item: { error: { data: { reason: string } } }) => item.error.data.reason),
     ).toEqual(['TOKEN_INVALID', 'TOKEN_INVALID', 'TOKEN_INVALID']);
-    expect(await snapshot(stack)).toEqual(before);
-    await expectAccepted(stack, c.victim.accessToken, "the victim's token");
+    expect(await snapshot(c.stack)).toEqual(before);
+    await expectAccepted(c.stack, c.victim.accessToken, "the victim's token");
   });
 
   it('HEAD with a forged token runs no procedure: no body, nothing changes', async () => {
-    const before = await snapshot(stack);
-    for (const url of [`${stack.auth.url}/trpc/auth.me`, `${stack.notes.url}/trpc/notes.list`]) {
+    const before = await snapshot(c.stack);
+    for (const url of [`${c.stack.auth.url}/trpc/auth.me`, `${c.stack.notes.url}/trpc/notes.list`]) {
       const answer = await send(url, { method: 'HEAD', headers: bearer(forged()) });
       // tRPC would answer every HEAD with 204 before routing, which reads as "valid": refused instead.
       expect(answer.status, show('HEAD', answer)).toBe(405);
       expect(answer.headers.allow).toBe('GET, POST');
       expect(answer.text).toBe('');
     }
-    expect(await snapshot(stack)).toEqual(before);
+    expect(await snapshot(c.stack)).toEqual(before);
   });
 
   // tRPC's SSE transport opens the stream before the procedure's middleware runs, so a refusal
   // arrives as the stream's one `serialized-error` event (UNAUTHORIZED, httpStatus 401, the reason)
   // on an HTTP 200, and the stream ends: the browser's EventSource can read the reason only that way.
   it('auth.sessionEvents (SSE) refuses a forged token with a 401 error event and its reason, and ends', async () => {
-    const answer = await expectNoSessionWatch(stack, bearer(forged()), 'TOKEN_INVALID');
+    const answer = await expectNoSessionWatch(c.stack, bearer(forged()), 'TOKEN_INVALID');
     const error = eventsOf(answer).find((event) => event.event === 'serialized-error');
     expect(error?.data?.data, show('auth.sessionEvents', answer)).toMatchObject({
       code: 'UNAUTHORIZED',

@@ -3,22 +3,16 @@ import { createRevocationWriter, localKeys, type RevocationWriter } from '@revok
 import { createTestSigner, TEST_ISSUER_POLICY, type TestSigner, testPrefix } from '@revoke/auth/testing';
 import { SERVICE_TOKEN_HEADER } from '@revoke/auth/trpc';
 import { createTestDb, type TestDb } from '@revoke/db/testing';
+import { type TrpcClient, trpcClient } from '@revoke/testkit/trpc-http';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
+import { decodeJwt } from 'jose';
 import { type ActivityDeps, buildDeps } from '../deps.ts';
 import { envSchema } from '../env.ts';
 import { createServer } from '../server.ts';
 
-/** A tRPC response over HTTP: status, parsed body, raw text. */
-export interface TrpcResponse {
-  status: number;
-  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON
-  body: any;
-  text: string;
-}
-
 /** A running activity service on port 0 with its own database, key prefix and token signer. */
-export interface TestActivity {
+export interface TestActivity extends TrpcClient {
   url: string;
   deps: ActivityDeps;
   app: FastifyInstance;
@@ -34,8 +28,6 @@ export interface TestActivity {
   asNotes(userToken: string): Promise<Record<string, string>>;
   /** Revokes one token by its `jti`, as logout does. */
   revoke(token: string): Promise<void>;
-  query(path: string, headers?: Record<string, string>): Promise<TrpcResponse>;
-  mutate(path: string, input?: unknown, headers?: Record<string, string>): Promise<TrpcResponse>;
   close(): Promise<void>;
 }
 
@@ -47,11 +39,6 @@ export interface StartTestActivityOptions {
   setEpoch?: boolean;
   /** Passed to `buildDeps`; default true. */
   waitForFeed?: boolean;
-}
-
-/** The claims of a compact JWS, unverified: tests read `jti`/`exp` of tokens they minted. */
-export function claimsOf(token: string): { jti: string; sid: string; sub: string; exp: number } {
-  return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
 }
 
 /**
@@ -94,18 +81,6 @@ export async function startTestActivity(options: StartTestActivityOptions = {}):
   const serviceToken = (caller = 'notes', claims: Record<string, unknown> = {}) =>
     signer.sign({ aud: deps.env.SERVICE_AUDIENCE, sub: caller, client_id: caller, ...claims });
 
-  async function send(path: string, init: RequestInit): Promise<TrpcResponse> {
-    const response = await fetch(`${url}/trpc/${path}`, init);
-    const text = await response.text();
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = text;
-    }
-    return { status: response.status, body, text };
-  }
-
   return {
     url,
     deps,
@@ -120,16 +95,10 @@ export async function startTestActivity(options: StartTestActivityOptions = {}):
       [SERVICE_TOKEN_HEADER]: `Bearer ${await serviceToken()}`,
     }),
     async revoke(token) {
-      const { jti, exp } = claimsOf(token);
-      await writer.revokeToken({ jti, exp });
+      const { jti, exp } = decodeJwt(token);
+      await writer.revokeToken({ jti: jti!, exp: exp! });
     },
-    query: (path, headers = {}) => send(path, { headers }),
-    mutate: (path, input, headers = {}) =>
-      send(path, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: input === undefined ? undefined : JSON.stringify(input),
-      }),
+    ...trpcClient(url),
     async close() {
       await app.close();
       await deps.close();
@@ -141,19 +110,4 @@ export async function startTestActivity(options: StartTestActivityOptions = {}):
       redis.disconnect();
     },
   };
-}
-
-/** `Authorization: Bearer <token>`. */
-export function bearer(token: string): Record<string, string> {
-  return { authorization: `Bearer ${token}` };
-}
-
-/** Polls `check` every 5 ms until it passes (revocation arrives in one pub/sub hop). */
-export async function eventually(check: () => Promise<boolean>, timeoutMs = 1000): Promise<number> {
-  const started = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - started;
-    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, signUpAndLogIn, startTestAuthApp, type TestAuthApp } from '../testing/test-app.ts';
+import { signUpAndLogIn, startTestAuthApp, type TestAuthApp } from '../testing/test-app.ts';
 
 const run = promisify(execFile);
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
@@ -41,12 +41,13 @@ describe('admin CLI', () => {
     const result = await admin('revoke-session', sid.toUpperCase());
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`revoked session ${sid}`);
-    await eventually(
-      async () =>
-        (await app.query('auth.me', { authorization: `Bearer ${accessToken}` })).body?.error?.data?.reason ===
-        'TOKEN_REVOKED',
-      3000,
-    );
+    await expect
+      .poll(
+        async () =>
+          (await app.query('auth.me', { authorization: `Bearer ${accessToken}` })).body?.error?.data?.reason,
+        { timeout: 3000, interval: 5 },
+      )
+      .toBe('TOKEN_REVOKED');
     expect((await app.mutate('auth.refresh', { refreshToken })).status).toBe(401);
   }, 60_000);
 
@@ -65,10 +66,12 @@ describe('admin CLI', () => {
     const result = await admin('revoke-user', typed);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`revoked every token of ${credentials.email}`);
-    await eventually(
-      async () => (await app.query('auth.me', { authorization: `Bearer ${accessToken}` })).status === 401,
-      3000,
-    );
+    await expect
+      .poll(async () => (await app.query('auth.me', { authorization: `Bearer ${accessToken}` })).status, {
+        timeout: 3000,
+        interval: 5,
+      })
+      .toBe(401);
   }, 60_000);
 });
 
@@ -84,10 +87,15 @@ describe('admin withdraw-key', () => {
     expect(result.stdout).toContain(`withdrew key ${leaked}`);
     // Refused: as revoked where the key is still known (every cached JWKS), as invalid where it is
     // gone (the app's own key set drops a withdrawn key as soon as its feed hears of it).
-    await eventually(async () => {
-      const me = await app.query('auth.me', { authorization: `Bearer ${accessToken}` });
-      return me.status === 401 && ['TOKEN_REVOKED', 'TOKEN_INVALID'].includes(me.body.error.data.reason);
-    }, 3000);
+    await expect
+      .poll(
+        async () => {
+          const me = await app.query('auth.me', { authorization: `Bearer ${accessToken}` });
+          return me.status === 401 && ['TOKEN_REVOKED', 'TOKEN_INVALID'].includes(me.body.error.data.reason);
+        },
+        { timeout: 3000, interval: 5 },
+      )
+      .toBe(true);
     expect(app.deps.feed.cache.isKeyWithdrawn(leaked)).toBe(true);
     const jwks = (await (await fetch(`${app.url}/.well-known/jwks.json`)).json()) as {
       keys: { kid: string }[];

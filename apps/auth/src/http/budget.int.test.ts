@@ -1,7 +1,7 @@
 import { testPrefix } from '@revoke/auth/testing';
-import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { useRedisPrefixes } from '../testing/redis-prefixes.ts';
+import { withUnreachableRedis } from '../testing/unreachable-redis.ts';
 import { type BudgetOptions, createBudget } from './budget.ts';
 
 const shared = useRedisPrefixes();
@@ -59,13 +59,7 @@ describe('a budget on Redis', () => {
   });
 
   it('a client that is not connected: the budget still holds, in memory', async () => {
-    const down = new Redis({
-      port: 1,
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      retryStrategy: () => null,
-    });
-    try {
+    await withUnreachableRedis(async (down) => {
       const budget = createBudget({
         redis: down,
         prefix: testPrefix('down'),
@@ -74,9 +68,7 @@ describe('a budget on Redis', () => {
       expect(await budget.consume('user-1')).toEqual({ allowed: true });
       expect(await budget.consume('user-1')).toEqual({ allowed: true });
       expect(await budget.consume('user-1')).toMatchObject({ allowed: false });
-    } finally {
-      down.disconnect();
-    }
+    });
   });
 
   it('refuses a rule that is not whole positive numbers', () => {

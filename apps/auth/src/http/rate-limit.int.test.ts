@@ -1,7 +1,8 @@
-import { startPrivateRedis, testPrefix } from '@revoke/auth/testing';
-import { Redis } from 'ioredis';
+import { testPrefix } from '@revoke/auth/testing';
 import { describe, expect, it } from 'vitest';
+import { withFreezableRedis } from '../testing/freezable-redis.ts';
 import { useRedisPrefixes } from '../testing/redis-prefixes.ts';
+import { withUnreachableRedis } from '../testing/unreachable-redis.ts';
 import { createLoginRateLimiter, type LoginAttempt, type LoginRateLimiterOptions } from './rate-limit.ts';
 
 const shared = useRedisPrefixes();
@@ -191,14 +192,7 @@ describe('the account-wide budget: guesses spread over many addresses', () => {
 
 describe('login rate limiting while Redis is unavailable', () => {
   it('a client that is not connected: the in-memory insurance still limits logins', async () => {
-    // Nothing listens on port 1; lazyConnect leaves the client not ready, as during a reconnect.
-    const down = new Redis({
-      port: 1,
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      retryStrategy: () => null,
-    });
-    try {
+    await withUnreachableRedis(async (down) => {
       const limiter = createLoginRateLimiter({
         redis: down,
         prefix: testPrefix('down'),
@@ -210,19 +204,11 @@ describe('login rate limiting while Redis is unavailable', () => {
       if (!blocked.allowed) expect(blocked.retryAfterSec).toBeGreaterThan(0);
       await limiter.recordSuccess(alice);
       expect(await limiter.check(alice)).toEqual({ allowed: true });
-    } finally {
-      down.disconnect();
-    }
+    });
   });
 
   it('a client that is not connected: the account-wide budget still holds, in memory', async () => {
-    const down = new Redis({
-      port: 1,
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      retryStrategy: () => null,
-    });
-    try {
+    await withUnreachableRedis(async (down) => {
       const limiter = createLoginRateLimiter({
         redis: down,
         prefix: testPrefix('down-anywhere'),
@@ -232,18 +218,11 @@ describe('login rate limiting while Redis is unavailable', () => {
         expect(await fail(limiter, { ip, email: alice.email })).toEqual({ allowed: true });
       const refused = await limiter.check({ ip: '192.0.2.1', email: alice.email });
       expect(refused).toMatchObject({ allowed: false });
-    } finally {
-      down.disconnect();
-    }
+    });
   });
 
   it('a frozen Redis: calls time out quickly and fall back to memory instead of hanging the login', async () => {
-    const server = await startPrivateRedis();
-    const client = new Redis(server.url, { maxRetriesPerRequest: 1 });
-    client.on('error', () => {});
-    try {
-      // Connected and ready first: this test is about a server that stops answering, not one not yet reached.
-      await client.ping();
+    await withFreezableRedis({ maxRetriesPerRequest: 1 }, async (server, client) => {
       const limiter = createLoginRateLimiter({
         redis: client,
         prefix: testPrefix('frozen'),
@@ -265,20 +244,12 @@ describe('login rate limiting while Redis is unavailable', () => {
       expect(elapsed).toBeLessThan(3_000);
       await limiter.recordSuccess(alice);
       expect(await limiter.check(alice)).toEqual({ allowed: true });
-    } finally {
-      server.thaw();
-      client.disconnect();
-      await server.stop();
-    }
+    });
   });
 
   it('an attempt that timed out and whose command failed later counts once, not twice', async () => {
-    const server = await startPrivateRedis();
     // The command fails (commandTimeout) after the limiter already gave up on it (redisTimeoutMs).
-    const client = new Redis(server.url, { maxRetriesPerRequest: 1, commandTimeout: 300 });
-    client.on('error', () => {});
-    try {
-      await client.ping();
+    await withFreezableRedis({ maxRetriesPerRequest: 1, commandTimeout: 300 }, async (server, client) => {
       const limiter = createLoginRateLimiter({
         redis: client,
         prefix: testPrefix('late-failure'),
@@ -292,10 +263,6 @@ describe('login rate limiting while Redis is unavailable', () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(await limiter.check(alice)).toEqual({ allowed: true });
       expect((await limiter.check(alice)).allowed).toBe(false);
-    } finally {
-      server.thaw();
-      client.disconnect();
-      await server.stop();
-    }
+    });
   });
 });

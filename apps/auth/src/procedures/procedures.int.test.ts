@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../router.ts';
-import { startSession } from '../sessions/session-store.ts';
+import { shortLivedToken } from '../testing/short-lived-token.ts';
 import { newCredentials, signUpAndLogIn, startTestAuthApp, type TestAuthApp } from '../testing/test-app.ts';
-import { createAccessTokenIssuer } from '../tokens/access-tokens.ts';
 import { createAppContext, createCallerFactory, type ReplyControl } from '../trpc.ts';
 
 let app: TestAuthApp;
@@ -60,22 +59,11 @@ describe('procedures through createCaller', () => {
 
   it('logs out a token that expires in under a second, and it stays refused through the tolerance window', async () => {
     const { user } = await signUpAndLogIn(app);
-    // Minted so that it expires 500 ms from now, for a session of this user.
-    const ttl = app.deps.env.ACCESS_TOKEN_TTL_SEC;
-    const issuer = createAccessTokenIssuer({
-      keys: app.deps.keys,
-      issuer: app.deps.env.ISSUER,
-      audience: app.deps.env.TOKEN_AUDIENCE,
-      ttlSec: ttl,
-      now: () => Date.now() - ttl * 1000 + 500,
-    });
-    const { sessionId } = await startSession(app.deps.db, {
+    const shortLived = await shortLivedToken(app, {
       userId: user.id,
+      expiresInMs: 500,
       userAgent: 'short-lived',
-      ip: undefined,
-      refreshTtlSec: 60,
     });
-    const shortLived = await issuer.issue({ sub: user.id, sid: sessionId });
     const caller = callerFor(app.deps, { authorization: `Bearer ${shortLived.token}` }).caller;
     expect(await caller.auth.logout()).toEqual({ ok: true });
     const key = `${app.deps.env.REVOCATION_PREFIX}jti:${shortLived.jti}`;

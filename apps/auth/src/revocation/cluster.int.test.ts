@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLoginRateLimiter } from '../http/rate-limit.ts';
 import { type HubSignal, SessionRevocationHub } from '../sessions/session-revocation-hub.ts';
-import { eventually, signUpAndLogIn, startTestAuthApp } from '../testing/test-app.ts';
+import { signUpAndLogIn, startTestAuthApp } from '../testing/test-app.ts';
 import { UnsafeRedisError } from './redis-guardian.ts';
 
 /** The `jti` claim of a compact JWS (no verification: the test minted it). */
@@ -71,11 +71,13 @@ describe('the auth app on a Redis Cluster', () => {
         hub.watch(claims, (signal) => signals.push(signal));
         return claims;
       });
-      await eventually(async () => hub.subscribed, 5000);
+      await expect.poll(() => hub.subscribed, { timeout: 5000, interval: 5 }).toBe(true);
       for (const { jti } of tokens) await writer.revokeToken({ jti, exp });
-      await eventually(async () =>
-        heard.every((signals) => signals.some((signal) => signal.type === 'revoked')),
-      );
+      await expect
+        .poll(() => heard.every((signals) => signals.some((signal) => signal.type === 'revoked')), {
+          interval: 5,
+        })
+        .toBe(true);
     } finally {
       hub.close();
       await feed.close();
@@ -93,9 +95,11 @@ describe('the auth app on a Redis Cluster', () => {
         expect(logout.status).toBe(200);
       }
       const entries = tokens.map(({ accessToken }) => keys.entry('jti', jtiOf(accessToken)));
-      await eventually(async () =>
-        (await Promise.all(entries.map((key) => redis.exists(key)))).every(Boolean),
-      );
+      await expect
+        .poll(async () => (await Promise.all(entries.map((key) => redis.exists(key)))).every(Boolean), {
+          interval: 5,
+        })
+        .toBe(true);
 
       // The replica of shard 0's master misses every revocation of its shards; the epochs survive.
       const victim = await cluster.masterOf(keys.shards[0]!.index);
@@ -105,12 +109,16 @@ describe('the auth app on a Redis Cluster', () => {
       }
       const reseeds = app.deps.guardian.reseeds;
       await cluster.killMaster(keys.shards[0]!.index);
-      await eventually(async () => app.deps.guardian.reseeds > reseeds, 10_000);
-      await eventually(
-        async () =>
-          (await Promise.all(entries.map((key) => redis.exists(key).catch(() => 0)))).every(Boolean),
-        5000,
-      );
+      await expect
+        .poll(() => app.deps.guardian.reseeds > reseeds, { timeout: 10_000, interval: 5 })
+        .toBe(true);
+      await expect
+        .poll(
+          async () =>
+            (await Promise.all(entries.map((key) => redis.exists(key).catch(() => 0)))).every(Boolean),
+          { timeout: 5000, interval: 5 },
+        )
+        .toBe(true);
     } finally {
       await app.close();
     }

@@ -1,6 +1,6 @@
+import { openSse, type SseStream } from '@revoke/testkit/sse';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type MonitoredRedis, startMonitoredRedis } from '../testing/monitored-redis.ts';
-import { openSse, type SseStream } from '../testing/sse-stream.ts';
 import { signUpAndLogIn, startTestAuthApp, type TestAuthApp } from '../testing/test-app.ts';
 import { sessionRevocationHubOf } from './session-revocations.ts';
 

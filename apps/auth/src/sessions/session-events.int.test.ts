@@ -1,15 +1,8 @@
+import { openSse, type SseStream } from '@revoke/testkit/sse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSse, type SseStream } from '../testing/sse-stream.ts';
-import {
-  eventually,
-  newCredentials,
-  signUpAndLogIn,
-  startTestAuthApp,
-  type TestAuthApp,
-} from '../testing/test-app.ts';
-import { createAccessTokenIssuer } from '../tokens/access-tokens.ts';
+import { shortLivedToken } from '../testing/short-lived-token.ts';
+import { newCredentials, signUpAndLogIn, startTestAuthApp, type TestAuthApp } from '../testing/test-app.ts';
 import { sessionRevocationHubOf } from './session-revocations.ts';
-import { startSession } from './session-store.ts';
 import { sessionStreamsOf } from './session-streams.ts';
 
 const WEB_ORIGIN = 'http://127.0.0.1:5173';
@@ -136,21 +129,11 @@ describe('auth.sessionEvents (SSE)', () => {
 
   it('ends with expired when the token it authenticated with expires', async () => {
     const { user } = await signUpAndLogIn(app);
-    const ttl = app.deps.env.ACCESS_TOKEN_TTL_SEC;
-    const issuer = createAccessTokenIssuer({
-      keys: app.deps.keys,
-      issuer: app.deps.env.ISSUER,
-      audience: app.deps.env.TOKEN_AUDIENCE,
-      ttlSec: ttl,
-      now: () => Date.now() - ttl * 1000 + 1500,
-    });
-    const { sessionId } = await startSession(app.deps.db, {
+    const shortLived = await shortLivedToken(app, {
       userId: user.id,
+      expiresInMs: 1500,
       userAgent: 'expiring',
-      ip: undefined,
-      refreshTtlSec: 60,
     });
-    const shortLived = await issuer.issue({ sub: user.id, sid: sessionId });
     const stream = await watching(shortLived.token);
     expect(await lastWord(stream)).toEqual({ type: 'expired' });
   });
@@ -183,7 +166,7 @@ describe('auth.sessionEvents (SSE)', () => {
     const stream = await watching(a.accessToken);
     expect(hub.size).toBe(before + 1);
     stream.close();
-    await eventually(async () => hub.size === before);
+    await expect.poll(() => hub.size, { interval: 5 }).toBe(before);
   });
 });
 
@@ -240,11 +223,11 @@ describe('auth.sessionEvents caps (regression: 300 streams of one session were a
     await refused(a.accessToken, 'session');
     expect(slots().openForSession(sid)).toBe(PER_SESSION);
     streams.shift()!.close();
-    await eventually(async () => slots().openForSession(sid) === PER_SESSION - 1);
+    await expect.poll(() => slots().openForSession(sid), { interval: 5 }).toBe(PER_SESSION - 1);
     streams.push(await armed(a.accessToken));
     await refused(a.accessToken, 'session');
     for (const stream of streams) stream.close();
-    await eventually(async () => slots().openForSession(sid) === 0);
+    await expect.poll(() => slots().openForSession(sid), { interval: 5 }).toBe(0);
   });
 
   it('refuses past the per-user cap over all the sessions of the user, and a revocation still reaches every stream', async () => {
@@ -261,7 +244,7 @@ describe('auth.sessionEvents caps (regression: 300 streams of one session were a
     for (const stream of streams) {
       expect(await lastWord(stream)).toEqual({ type: 'revoked', reason: 'logged_out_everywhere' });
     }
-    await eventually(async () => slots().openForUser(a.user.id) === 0);
+    await expect.poll(() => slots().openForUser(a.user.id), { interval: 5 }).toBe(0);
     await expect(others.next(200)).rejects.toThrow(/no event/);
     others.close();
   });
@@ -272,27 +255,17 @@ describe('auth.sessionEvents caps (regression: 300 streams of one session were a
     const revokedStream = await armed(a.accessToken);
     expect((await capped.mutate('auth.logout', undefined, bearer(a.accessToken))).status).toBe(200);
     expect(await lastWord(revokedStream)).toEqual({ type: 'revoked', reason: 'signed_out' });
-    await eventually(async () => slots().openForSession(sid) === 0);
+    await expect.poll(() => slots().openForSession(sid), { interval: 5 }).toBe(0);
 
     const { user } = await signUpAndLogIn(capped);
-    const ttl = capped.deps.env.ACCESS_TOKEN_TTL_SEC;
-    const issuer = createAccessTokenIssuer({
-      keys: capped.deps.keys,
-      issuer: capped.deps.env.ISSUER,
-      audience: capped.deps.env.TOKEN_AUDIENCE,
-      ttlSec: ttl,
-      now: () => Date.now() - ttl * 1000 + 1500,
-    });
-    const { sessionId } = await startSession(capped.deps.db, {
+    const shortLived = await shortLivedToken(capped, {
       userId: user.id,
+      expiresInMs: 1500,
       userAgent: 'expiring',
-      ip: undefined,
-      refreshTtlSec: 60,
     });
-    const shortLived = await issuer.issue({ sub: user.id, sid: sessionId });
     const expiring = [await armed(shortLived.token), await armed(shortLived.token)];
     for (const stream of expiring) expect(await lastWord(stream)).toEqual({ type: 'expired' });
-    await eventually(async () => slots().openForSession(sessionId) === 0);
+    await expect.poll(() => slots().openForSession(shortLived.sessionId), { interval: 5 }).toBe(0);
 
     const own = await startTestAuthApp({ SESSION_EVENTS_MAX_PER_SESSION: '1' });
     const d = await signUpAndLogIn(own);

@@ -1,6 +1,7 @@
 import { type AddressInfo, createServer as createNetServer, type Server as NetServer } from 'node:net';
 import { testPrefix } from '@revoke/auth/testing';
 import { createTestDb, type TestDb } from '@revoke/db/testing';
+import { type TrpcClient, trpcClient } from '@revoke/testkit/trpc-http';
 import type { FastifyInstance } from 'fastify';
 import { type AuthDeps, buildDeps } from '../deps.ts';
 import { envSchema } from '../env.ts';
@@ -9,24 +10,12 @@ import { createServer } from '../server.ts';
 export const TEST_INTROSPECTION_SECRET = 'test-introspection-secret';
 
 /** A running auth app on port 0 with its own database and key prefix, and helpers to call it. */
-export interface TestAuthApp {
+export interface TestAuthApp extends TrpcClient {
   url: string;
   deps: AuthDeps;
   app: FastifyInstance;
   db: TestDb<'auth'>;
-  /** POSTs a tRPC mutation; returns status, parsed body and the response headers. */
-  mutate(path: string, input?: unknown, headers?: Record<string, string>): Promise<TrpcResponse>;
-  /** GETs a tRPC query. */
-  query(path: string, headers?: Record<string, string>): Promise<TrpcResponse>;
   close(): Promise<void>;
-}
-
-export interface TrpcResponse {
-  status: number;
-  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON
-  body: any;
-  headers: Headers;
-  text: string;
 }
 
 /**
@@ -65,30 +54,12 @@ export async function startTestAuthApp(
   front?.server.on('connection', (socket) => app.server.emit('connection', socket));
   const url = front?.url ?? `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
-  async function send(path: string, init: RequestInit): Promise<TrpcResponse> {
-    const response = await fetch(`${url}/trpc/${path}`, init);
-    const text = await response.text();
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = text;
-    }
-    return { status: response.status, body, headers: response.headers, text };
-  }
-
   return {
     url,
     deps,
     app,
     db,
-    mutate: (path, input, headers = {}) =>
-      send(path, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: input === undefined ? undefined : JSON.stringify(input),
-      }),
-    query: (path, headers = {}) => send(path, { headers }),
+    ...trpcClient(url),
     async close() {
       front?.server.close();
       await app.close();
@@ -128,14 +99,4 @@ export async function signUpAndLogIn(
     ...(login.body.result.data as { accessToken: string; refreshToken: string; user: { id: string } }),
     headers: login.headers,
   };
-}
-
-/** Waits until `check` passes, polling every 5 ms (revocation arrives in one pub/sub hop). */
-export async function eventually(check: () => Promise<boolean>, timeoutMs = 1000): Promise<number> {
-  const started = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - started;
-    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }

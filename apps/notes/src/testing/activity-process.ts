@@ -1,9 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createTestDb, type TestDb } from '@revoke/db/testing';
+import { ManagedProcess } from '@revoke/testkit/processes';
 
 /** The real activity service, run as its own process the way `pnpm start` runs it. */
 export interface ActivityProcess {
@@ -38,8 +37,7 @@ function activityPackageDir(): string {
 /** Starts activity on a free port with its own database; resolves once it logged that it is ready. */
 export async function startActivityProcess(options: ActivityProcessOptions): Promise<ActivityProcess> {
   const db = await createTestDb('activity');
-  let output = '';
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+  const child = new ManagedProcess('activity', process.execPath, ['--import', 'tsx', 'src/index.ts'], {
     cwd: activityPackageDir(),
     env: {
       ...process.env,
@@ -52,45 +50,22 @@ export async function startActivityProcess(options: ActivityProcessOptions): Pro
       LOG_LEVEL: 'info',
       ...options.env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  // A crashed test run must not leave the process behind.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  const exited = once(child, 'exit');
-
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`activity did not start in 30 s:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"activity: ready"/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`activity exited with ${code} before it was ready:\n${output}`));
+  // On port 0 only the log knows the URL: the readiness line carries it.
+  const ready = await child
+    .waitForLine(/"url":"(http:\/\/[^"]+)"[^\n]*"msg":"activity: ready"/, 30_000)
+    .catch(async (error: unknown) => {
+      await child.kill();
+      await db.close();
+      throw error;
     });
-  }).catch(async (error: unknown) => {
-    child.kill('SIGKILL');
-    await db.close();
-    throw error;
-  });
 
   return {
-    url,
+    url: ready[1]!,
     db,
-    output: () => output,
+    output: () => child.output.join(''),
     async stop() {
-      process.off('exit', killOnExit);
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await child.stop();
       await db.close();
     },
   };

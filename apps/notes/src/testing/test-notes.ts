@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { localKeys } from '@revoke/auth';
 import { createTestDb, type TestDb } from '@revoke/db/testing';
+import { type TrpcClient, type TrpcResponse, trpcClient, trpcQuery } from '@revoke/testkit/trpc-http';
 import type { FastifyInstance } from 'fastify';
 import { buildDeps, type NotesDeps } from '../deps.ts';
 import { envSchema } from '../env.ts';
@@ -11,51 +12,14 @@ import { type ActivityProcess, startActivityProcess } from './activity-process.t
 import { startTestIssuer, TEST_SERVICE_SECRET, type TestIssuer } from './test-issuer.ts';
 import { createTestRevocations, type TestRevocations } from './test-revocations.ts';
 
-/** A tRPC response over HTTP: status, parsed body, raw text. */
-export interface TrpcResponse {
-  status: number;
-  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON
-  body: any;
-  text: string;
-}
-
-/** GETs a query or POSTs a mutation at `${baseUrl}/trpc/${path}`. */
-export async function callTrpc(
-  baseUrl: string,
-  path: string,
-  init: { input?: unknown; headers?: Record<string, string>; method?: 'GET' | 'POST' } = {},
-): Promise<TrpcResponse> {
-  const post = init.method === 'POST';
-  const response = await fetch(`${baseUrl}/trpc/${path}`, {
-    method: init.method ?? 'GET',
-    headers: { ...(post ? { 'content-type': 'application/json' } : {}), ...init.headers },
-    body: post && init.input !== undefined ? JSON.stringify(init.input) : undefined,
-  });
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = text;
-  }
-  return { status: response.status, body, text };
-}
-
-/** `Authorization: Bearer <token>`. */
-export function bearer(token: string): Record<string, string> {
-  return { authorization: `Bearer ${token}` };
-}
-
 /** A running notes service on port 0 with its own database, and helpers to call it. */
-export interface TestNotes {
+export interface TestNotes extends TrpcClient {
   url: string;
   deps: NotesDeps;
   app: FastifyInstance;
   db: TestDb<'notes'>;
   /** A `createCaller` caller as a request with these headers would get. */
   caller(headers: Record<string, string>): ReturnType<typeof appRouter.createCaller>;
-  query(path: string, headers?: Record<string, string>): Promise<TrpcResponse>;
-  mutate(path: string, input?: unknown, headers?: Record<string, string>): Promise<TrpcResponse>;
   close(): Promise<void>;
 }
 
@@ -103,8 +67,7 @@ export async function startTestNotes(options: StartTestNotesOptions): Promise<Te
     app,
     db,
     caller: (headers) => createCaller(createNotesContext(deps, headers)),
-    query: (path, headers = {}) => callTrpc(url, path, { headers }),
-    mutate: (path, input, headers = {}) => callTrpc(url, path, { method: 'POST', input, headers }),
+    ...trpcClient(url),
     async close() {
       await app.close();
       await deps.close();
@@ -142,7 +105,7 @@ export async function startTestFleet(
     revocations,
     activity,
     notes,
-    activityQuery: (path, headers = {}) => callTrpc(activity.url, path, { headers }),
+    activityQuery: (path, headers = {}) => trpcQuery(activity.url, path, headers),
     async close() {
       await notes.close();
       await activity.stop();
@@ -150,14 +113,4 @@ export async function startTestFleet(
       await issuer.close();
     },
   };
-}
-
-/** Polls `check` every 5 ms until it passes (revocation arrives in one pub/sub hop). */
-export async function eventually(check: () => Promise<boolean>, timeoutMs = 1000): Promise<number> {
-  const started = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - started;
-    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }

@@ -78,14 +78,6 @@ function fakeAuth(options: { refreshLatencyMs?: number } = {}) {
   };
 }
 
-/** Two tabs of one browser against one fake auth app, each with its own session store. */
-function twoTabs(options: { refreshAt: number; refreshLatencyMs?: number }) {
-  const browser = fakeBrowser();
-  const auth = fakeAuth({ refreshLatencyMs: options.refreshLatencyMs });
-  const store = () => new SessionStore({ api: auth.api, tabs: browser.tab(), refreshAt: options.refreshAt });
-  return { browser, auth, a: store(), b: store() };
-}
-
 const unauthorized = (reason: string) =>
   Object.assign(new Error(reason), { data: { code: 'UNAUTHORIZED', reason } });
 const networkDown = () => new TypeError('Failed to fetch');
@@ -101,6 +93,15 @@ beforeEach(() => {
 afterEach(() => {
   vi.useRealTimers();
 });
+
+/** Two tabs of one browser, each with its store, on one fake auth app. */
+function twoTabs(options: { refreshAt?: number; refreshLatencyMs?: number } = {}) {
+  const browser = fakeBrowser();
+  const auth = fakeAuth(options);
+  const store = () =>
+    new SessionStore({ api: auth.api, tabs: browser.tab(), refreshAt: options.refreshAt ?? 0.5 });
+  return { browser, auth, a: store(), b: store() };
+}
 
 describe('SessionStore', () => {
   it('starts signed in from the cookie and a fresh hint, without refreshing', async () => {

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JSONWebKeySet } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestSigner } from '../testing/token-factory.ts';
+import { createTestSigner, type TestSigner } from '../testing/token-factory.ts';
 import { localKeys, remoteKeys } from './key-source.ts';
 import { expectAuthError } from './test-support.ts';
 import { createTokenVerifier } from './verify-token.ts';
@@ -19,6 +19,17 @@ async function serveJwks(initial: JSONWebKeySet) {
   const { port } = server.address() as AddressInfo;
   servers.push(server);
   return { state, url: `http://127.0.0.1:${port}/.well-known/jwks.json` };
+}
+
+/** `signer`'s keys served as a JWKS, and a verifier of its tokens that fetches the keys from there. */
+async function verifierOfServedKeys(signer: TestSigner) {
+  const { state, url } = await serveJwks(signer.jwks);
+  const verifier = createTokenVerifier({
+    issuer: signer.issuer,
+    audience: signer.audience,
+    keys: remoteKeys(url),
+  });
+  return { state, url, verifier };
 }
 
 const servers: Server[] = [];
@@ -40,12 +51,7 @@ describe('localKeys', () => {
 describe('remoteKeys', () => {
   it('fetches once, then serves from its cache', async () => {
     const signer = await createTestSigner();
-    const { state, url } = await serveJwks(signer.jwks);
-    const verifier = createTokenVerifier({
-      issuer: signer.issuer,
-      audience: signer.audience,
-      keys: remoteKeys(url),
-    });
+    const { state, verifier } = await verifierOfServedKeys(signer);
     for (let i = 0; i < 3; i++) await verifier.verify(await signer.sign());
     expect(state.fetches).toBe(1);
   });
@@ -77,13 +83,8 @@ describe('remoteKeys', () => {
 
   it('maps an unreachable or failing JWKS endpoint to TOKEN_INVALID, keeping the cause', async () => {
     const signer = await createTestSigner();
-    const { state, url } = await serveJwks(signer.jwks);
+    const { state, url, verifier: failing } = await verifierOfServedKeys(signer);
     state.status = 500;
-    const failing = createTokenVerifier({
-      issuer: signer.issuer,
-      audience: signer.audience,
-      keys: remoteKeys(url),
-    });
     const error = await expectAuthError(failing.verify(await signer.sign()), 'TOKEN_INVALID');
     expect((error.cause as Error).message).toMatch(/200 OK/);
 
@@ -100,12 +101,7 @@ describe('remoteKeys', () => {
 
   it('does not fetch for a token whose header breaks the policy', async () => {
     const signer = await createTestSigner();
-    const { state, url } = await serveJwks(signer.jwks);
-    const verifier = createTokenVerifier({
-      issuer: signer.issuer,
-      audience: signer.audience,
-      keys: remoteKeys(url),
-    });
+    const { state, verifier } = await verifierOfServedKeys(signer);
     await expectAuthError(
       verifier.verify(await signer.sign({}, { jku: 'http://evil.test' })),
       'TOKEN_INVALID',

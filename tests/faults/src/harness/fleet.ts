@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { type PrivateRedis, startPrivateRedis } from '@revoke/auth/testing';
 import { createDb, eq } from '@revoke/db';
 import { revocations } from '@revoke/db/auth';
 import { createFreshDatabase } from '@revoke/db/testing';
-import { freePorts, ServiceProcess } from '@revoke/e2e/service-process';
-import { stackEnv } from '@revoke/e2e/stack-env';
+import { freePorts } from '@revoke/testkit/ports';
+import { ServiceProcess } from '@revoke/testkit/processes';
+import { stackEnv, uniquePrefix } from '@revoke/testkit/stack-env';
 import type { Target } from './client.ts';
 
 export type ServiceName = 'auth' | 'notes' | 'activity';
@@ -63,7 +63,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
   const authDatabaseUrl = options.authDatabaseUrl ?? shared.url;
   const authDb = await createDb({ service: 'auth', url: authDatabaseUrl, migrate: false, maxConnections: 2 });
   const [authPort, notesPort, activityPort] = (await freePorts(3)) as [number, number, number];
-  const prefix = `${label}:${randomBytes(6).toString('hex')}:`;
+  const prefix = uniquePrefix(label);
   const env: Record<string, string> = {
     ...stackEnv({
       databaseUrl: shared.url,

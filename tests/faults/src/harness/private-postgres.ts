@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { chmodSync, chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePorts } from '@revoke/e2e/service-process';
+import { freePort } from '@revoke/testkit/ports';
 
 /**
  * A private Postgres for the "Postgres down during logout" fault: Debian's binaries, a temporary data
@@ -40,7 +40,7 @@ function asPostgres(command: string, args: string[]): [string, string[]] {
 
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const bin = binDir();
-  const [port] = (await freePorts(1)) as [number];
+  const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'fault-pg-'));
   const data = join(dir, 'data');
   if (process.getuid?.() === 0) {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { decodeJwt } from 'jose';
 import { mutate } from './http.ts';
 
 /** One signed-in device of a user: what a browser or a client holds after `auth.login`. */
@@ -21,11 +22,6 @@ export interface Account {
 /** A fresh, unique e-mail address. */
 export const newEmail = (label = 'user') => `${label}-${randomBytes(6).toString('hex')}@example.com`;
 
-/** The claims of a compact JWS, decoded without verification. */
-export function claimsOf(token: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
-}
-
 /** Registers a fresh account on the auth app. */
 export async function register(authUrl: string, label = 'user'): Promise<Account> {
   const credentials = { email: newEmail(label), password: `pw-${randomBytes(9).toString('base64url')}` };
@@ -44,7 +40,7 @@ export async function logIn(authUrl: string, account: Account): Promise<Device> 
     accessToken,
     refreshToken,
     cookie: setCookie.map((line) => line.split(';')[0]).join('; '),
-    sessionId: String(claimsOf(accessToken).sid),
+    sessionId: String(decodeJwt(accessToken).sid),
   };
 }
 

@@ -90,15 +90,6 @@ export async function createNote(stack: Stack, token: string, body = 'victim not
   return answer.body.result.data.id;
 }
 
-/** Polls until `check` holds (a revocation travels by pub/sub), failing after `timeoutMs`. */
-export async function eventually(timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 /**
  * `auth.sessionEvents` (a subscription over SSE) with these credentials must never arm a watch:
  * the stream carries one error with `reason` and ends (a live watch would hold it open, and the

@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { createDb, type DbHandle } from '@revoke/db';
 import type { ActivityDb } from '@revoke/db/activity';
 import type { AuthDb } from '@revoke/db/auth';
 import type { NotesDb } from '@revoke/db/notes';
 import { createFreshDatabase, type FreshDatabase } from '@revoke/db/testing';
-import { freePorts, ServiceProcess } from '@revoke/e2e/service-process';
-import { serviceCredentialEnv } from '@revoke/e2e/stack-env';
+import type { ServiceProcess } from '@revoke/testkit/processes';
+import { stackEnvOnFreePorts, stackServices } from '@revoke/testkit/service-stack';
+import { type Account, type Device, signUp } from './accounts.ts';
 import { deleteKeysWithPrefix } from './redis-cleanup.ts';
 
 /** auth, notes and activity as three processes sharing one Postgres database (a schema each) and Redis. */
@@ -27,37 +27,27 @@ export interface Stack {
  */
 export async function startStack(overrides: Record<string, string> = {}): Promise<Stack> {
   const database: FreshDatabase = await createFreshDatabase({ prefix: 'security' });
-  const [authPort, notesPort, activityPort] = (await freePorts(3)) as [number, number, number];
   const env: Record<string, string> = {
-    DATABASE_URL: database.url,
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    REVOCATION_PREFIX: `security:${randomBytes(6).toString('hex')}:`,
-    AUTH_PORT: String(authPort),
-    NOTES_PORT: String(notesPort),
-    ACTIVITY_PORT: String(activityPort),
-    AUTH_URL: `http://127.0.0.1:${authPort}`,
-    NOTES_URL: `http://127.0.0.1:${notesPort}`,
-    ACTIVITY_URL: `http://127.0.0.1:${activityPort}`,
+    ...(await stackEnvOnFreePorts({ databaseUrl: database.url, label: 'security' })),
     LOGIN_MAX_PER_IP: '100000',
     REGISTER_MAX_PER_IP: '100000',
     REVOKE_MAX_PER_USER: '100000',
     REFRESH_MAX_PER_SESSION: '100000',
     LOG_LEVEL: 'warn',
-    ...serviceCredentialEnv(),
     ...overrides,
   };
-  const make = (name: string, url: string) => new ServiceProcess({ name, url, env });
+  const services = stackServices(env);
   const handles: Pick<DbHandle<'auth'>, 'close'>[] = [];
   const db = {} as Stack['db'];
   const stack = {
-    auth: make('auth', env.AUTH_URL!),
-    notes: make('notes', env.NOTES_URL!),
-    activity: make('activity', env.ACTIVITY_URL!),
+    auth: services.auth,
+    notes: services.notes,
+    activity: services.activity,
     env,
     db,
     async close() {
       await Promise.all(handles.map((handle) => handle.close()));
-      await Promise.all([stack.auth.stop(), stack.notes.stop(), stack.activity.stop()]);
+      await services.stop();
       await database.drop();
       // Revocation keys expire by themselves; the prefix's epoch, index and limiter keys would stay.
       await deleteKeysWithPrefix(env.REDIS_URL!, env.REVOCATION_PREFIX!);
@@ -80,4 +70,15 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
     throw error;
   }
   return stack;
+}
+
+/** A fresh stack and one signed-up user of it (`label` names the account): how most files start. */
+export async function startStackWithUser(label: string): Promise<{ stack: Stack; user: Account & Device }> {
+  const stack = await startStack();
+  try {
+    return { stack, user: await signUp(stack.auth.url, label) };
+  } catch (error) {
+    await stack.close();
+    throw error;
+  }
 }

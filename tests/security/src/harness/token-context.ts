@@ -3,7 +3,7 @@ import type { JWK } from 'jose';
 import { type Account, type Device, signUp } from './accounts.ts';
 import { send } from './http.ts';
 import { decodeSegment, foreignKey, realSigningKey } from './jws.ts';
-import type { Stack } from './stack.ts';
+import { type Stack, startStack } from './stack.ts';
 import { startTrapServer, type TrapServer } from './trap-server.ts';
 
 /** What a hostile-token case may build its token from: what an attacker has, and the test's extras. */
@@ -83,3 +83,20 @@ export const victimClaimsWith = (c: TokenContext, extra: Record<string, unknown>
   ...c.victimClaims,
   ...extra,
 });
+
+/** A fresh stack and a token context on it: how every hostile-token file starts. */
+export async function startTokenStack(): Promise<TokenContext> {
+  const stack = await startStack();
+  try {
+    return await createTokenContext(stack);
+  } catch (error) {
+    await stack.close();
+    throw error;
+  }
+}
+
+/** Closes what {@link startTokenStack} started: the trap server, then the stack. */
+export async function closeTokenStack(c: TokenContext | undefined): Promise<void> {
+  await c?.trap.close();
+  await c?.stack.close();
+}

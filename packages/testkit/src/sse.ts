@@ -5,7 +5,7 @@ export interface SseEvent {
   data: any;
 }
 
-/** An open SSE response read event by event (Node 20 has no EventSource). For tests. */
+/** An open SSE response (a tRPC subscription) read event by event: Node 20 has no EventSource. */
 export interface SseStream {
   status: number;
   headers: Headers;

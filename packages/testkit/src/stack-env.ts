@@ -1,4 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { loopbackUrl } from './ports.ts';
+
+/** The shared Redis every test uses unless it starts its own. */
+export const SHARED_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A Redis key prefix no other run shares: `<label>:<random hex>:`. */
+export const uniquePrefix = (label: string): string => `${label}:${randomBytes(6).toString('hex')}:`;
 
 /**
  * The service credential notes calls activity with, for one stack: a fresh random secret, given to
@@ -34,9 +41,9 @@ export function stackEnv(options: {
     AUTH_PORT: String(ports.auth),
     NOTES_PORT: String(ports.notes),
     ACTIVITY_PORT: String(ports.activity),
-    AUTH_URL: `http://127.0.0.1:${ports.auth}`,
-    NOTES_URL: `http://127.0.0.1:${ports.notes}`,
-    ACTIVITY_URL: `http://127.0.0.1:${ports.activity}`,
+    AUTH_URL: loopbackUrl(ports.auth),
+    NOTES_URL: loopbackUrl(ports.notes),
+    ACTIVITY_URL: loopbackUrl(ports.activity),
     ...serviceCredentialEnv(),
   };
 }
