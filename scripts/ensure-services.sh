@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure the Redis and Postgres the tests use answer, starting local ones when they do not.
-# Never reconfigures a running server. Redis must evict nothing (DESIGN §4): it is checked.
+# Never reconfigures a running server. Redis must evict nothing (docs/architecture.md, "Revocation"): it is checked.
 set -uo pipefail
 REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 PG_HOST=${PG_HOST:-127.0.0.1}

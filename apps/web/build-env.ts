@@ -2,7 +2,7 @@
  * The web client's build-time configuration, read once from the environment by `vite.config.ts`
  * and baked into the bundle (a static client has no server-side env). Each URL falls back from
  * `VITE_*` to the stack's own variable (`pnpm start` sets `AUTH_URL` etc. for every app) to the
- * DESIGN §5 default.
+ * default ports of the contract (docs/architecture.md, "The contract").
  */
 export interface WebBuildEnv {
   authUrl: string;

@@ -2,7 +2,7 @@ import { listEvents, recordEvent } from './events.ts';
 import { recordInput } from './inputs.ts';
 import { internalProcedure, protectedProcedure, router } from './trpc.ts';
 
-/** The activity service's API (DESIGN §5). Clients import only its type. */
+/** The activity service's API (docs/architecture.md, "The contract"). Clients import only its type. */
 export const appRouter = router({
   activity: router({
     /** The caller's events, newest first, at most `LIST_LIMIT`. */

@@ -24,7 +24,7 @@ const authEnv = defineAppEnv(
      * replica to hold it (`WAIT 1`), shrinking what a failover can lose. 0 (default): do not wait.
      */
     REDIS_REPLICA_WAIT_MS: seconds(0, 5000, 0),
-    /** Access-token lifetime: short, since a token outlives nothing but its revocation (DESIGN §3). */
+    /** Access-token lifetime: short, since a token outlives nothing but its revocation (docs/architecture.md, "Tokens"). */
     ACCESS_TOKEN_TTL_SEC: seconds(30, 3600, 900),
     REFRESH_TOKEN_TTL_SEC: seconds(300, 90 * 24 * 3600, 30 * 24 * 3600),
     /** Two tabs refreshing with the same token within this window is not reuse. */

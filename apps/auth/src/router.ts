@@ -4,7 +4,7 @@ import { refresh } from './procedures/refresh.ts';
 import { sessionEvents } from './procedures/session-events.ts';
 import { router } from './trpc.ts';
 
-/** The auth app's API (DESIGN §5). Clients import only its type. */
+/** The auth app's API (docs/architecture.md, "The contract"). Clients import only its type. */
 export const appRouter = router({
   auth: router({ register, login, refresh, logout, logoutAll, me, sessions, revokeSession, sessionEvents }),
 });

@@ -4,7 +4,7 @@ import { deleteNote, insertNote, listNotes } from './notes.ts';
 import { protectedProcedure, router } from './trpc.ts';
 
 /**
- * The notes service's API (DESIGN §5). Every change is written and recorded in activity inside one
+ * The notes service's API (docs/architecture.md, "The contract"). Every change is written and recorded in activity inside one
  * transaction: if activity refuses or cannot be reached, the change rolls back and the caller gets
  * activity's refusal (see README, "Failure semantics").
  */

@@ -11,7 +11,7 @@ export const optionalString = z
   .transform((value) => value || undefined);
 
 /**
- * The settings every app reads, the auth app included (DESIGN §5): where Redis and the database are,
+ * The settings every app reads, the auth app included (docs/architecture.md, "The contract"): where Redis and the database are,
  * the revocation namespace, the token audience, CORS, metrics and logs. An app's `src/env.ts` spreads
  * this (through {@link serviceEnvShape} for the services) and adds only its own.
  */
@@ -30,7 +30,7 @@ export const sharedEnvShape = {
   REVOCATION_PREFIX: z.string().default('revoke:'),
   /** `aud` of every access token: the fleet of services that accept them. */
   TOKEN_AUDIENCE: z.string().min(1).default('revoke'),
-  /** S: past this staleness the revocation cache's silence is not trusted (DESIGN §4). */
+  /** S: past this staleness the revocation cache's silence is not trusted (docs/architecture.md, "Revocation"). */
   REVOCATION_STALE_AFTER_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
   /**
    * Whether the auth app's cookies are `Secure`, which names the access-token cookie the services read

@@ -4,7 +4,7 @@ import { APPS, placeApps, stackEnv } from './apps.ts';
 const core = APPS.filter((app) => ['auth', 'notes', 'activity'].includes(app.name));
 
 describe('placeApps', () => {
-  it('uses the contract’s ports and loopback URLs by default (DESIGN §5)', () => {
+  it('uses the contract’s ports and loopback URLs by default (docs/architecture.md, "The contract")', () => {
     expect(placeApps(core, {}).map((app) => [app.name, app.port, app.url])).toEqual([
       ['auth', 4000, 'http://127.0.0.1:4000'],
       ['notes', 4001, 'http://127.0.0.1:4001'],

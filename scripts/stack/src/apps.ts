@@ -8,7 +8,7 @@ export interface AppSpec {
   name: string;
   /** Folder under the repository root; the app runs its own `start` (or `dev`) script there. */
   dir: string;
-  /** Variable holding its port, and the port when unset (DESIGN §5). */
+  /** Variable holding its port, and the port when unset (docs/architecture.md, "The contract"). */
   portVar: string;
   defaultPort: number;
   /** Variable holding the URL other apps and the demo reach it at; unset: `http://127.0.0.1:<port>`. */

@@ -149,7 +149,7 @@ describe('the fleet on a Redis Cluster (3 masters + 3 replicas, sharded pub/sub)
         `during the failover notes accepted a logged-out token at most ${Math.round(longestAccepted)} ms after its logout ` +
         `and answered 503 (fail closed) ${refusedUnavailable} times`,
     );
-    // DESIGN §4: within S (3 s by default) plus one heartbeat, whatever Redis does.
+    // docs/architecture.md, "Revocation": within S (3 s by default) plus one heartbeat, whatever Redis does.
     expect(longestAccepted).toBeLessThan(4500);
     for (const [, url, path] of services) {
       for (const token of keep) expect((await query(url, path, token)).status).toBe(200);

@@ -131,7 +131,7 @@ const realTokenArb = fc.record({
 });
 type RealToken = typeof realTokenArb extends fc.Arbitrary<infer T> ? T : never;
 
-/** What a correct verifier of `read` decides for `t`: the policy of DESIGN §3, written out independently. */
+/** What a correct verifier of `read` decides for `t`: the policy of docs/architecture.md, "Tokens", written out independently. */
 function shouldAccept(t: RealToken, read: Read): boolean {
   const lifetime = t.exp - t.iat;
   return t.defects.length === 0 && t.exp > 0 && lifetime > 0 && lifetime <= read.maxLifetimeSec && t.iat <= 0;

@@ -13,7 +13,7 @@ import { deliveryOf, issueTokens } from './issue-tokens.ts';
 const REFRESH_MESSAGES = {
   TOKEN_INVALID: 'The refresh token is invalid',
   TOKEN_EXPIRED: 'The refresh token has expired',
-  // The contract's wording for every revoked token (DESIGN §5).
+  // The contract's wording for every revoked token (docs/architecture.md, "The contract").
   TOKEN_REVOKED: 'Token revoked (logged out)',
 } as const;
 

@@ -3,7 +3,7 @@ import { SignJWT } from 'jose';
 import { SIGNING_ALG } from './key-material.ts';
 import type { SigningKeyStore } from './signing-keys.ts';
 
-/** Mints access tokens (DESIGN §3). */
+/** Mints access tokens (docs/architecture.md, "Tokens"). */
 export interface AccessTokenIssuer {
   /**
    * Signs a token for session `sid` of user `sub` with the current key. `notBefore` is the user's

@@ -3,7 +3,7 @@ import { type AuthDb, type SigningKey, signingKeys } from '@revoke/db/auth';
 import type { CryptoKey, JSONWebKeySet, JWK } from 'jose';
 import { generateSigningKey, importSigningKey, publicMembers, SIGNING_ALG } from './key-material.ts';
 
-/** Access-token signing keys: which one signs now, which ones are published (DESIGN §3). */
+/** Access-token signing keys: which one signs now, which ones are published (docs/architecture.md, "Tokens"). */
 export interface SigningKeyStore {
   /** Loads persisted keys; generates and persists a first Ed25519 key (active immediately) when none is active. */
   init(): Promise<void>;

@@ -60,7 +60,7 @@ export interface RevocationWriterOptions {
   now?: () => number;
 }
 
-/** Writes revocations to Redis and announces them (DESIGN §4). Postgres stays the source of truth. */
+/** Writes revocations to Redis and announces them (docs/architecture.md, "Revocation"). Postgres stays the source of truth. */
 export interface RevocationWriter {
   /** Revoke one access token until its `exp`. Resolves to the number of subscribers that received the event. */
   revokeToken(input: { jti: string; exp: number }): Promise<number>;

@@ -36,7 +36,7 @@ export interface TestSignerOptions {
   kid?: string;
   /** Clock in ms for `iat`/`exp` (default `Date.now`). */
   now?: () => number;
-  /** `exp - iat` in seconds (default 900, the 15 minutes of DESIGN §3). */
+  /** `exp - iat` in seconds (default 900, the 15 minutes of docs/architecture.md, "Tokens"). */
   lifetimeSec?: number;
 }
 

@@ -139,7 +139,7 @@ export function assertCsrf(auth: AuthContext['auth'], type: string): void {
   }
 }
 
-/** The one translation of {@link AuthError}s into tRPC errors (DESIGN §5). */
+/** The one translation of {@link AuthError}s into tRPC errors (docs/architecture.md, "The contract"). */
 export function toTRPCError(error: AuthError): TRPCError {
   return new TRPCError({
     code: error.code === 'REVOCATION_UNAVAILABLE' ? 'SERVICE_UNAVAILABLE' : 'UNAUTHORIZED',

@@ -241,7 +241,7 @@ describe('hostile tokens', () => {
     );
   });
 
-  it('stays TOKEN_INVALID when the key source hands jose the raw public CryptoKey (DESIGN §7 pitfall)', async () => {
+  it('stays TOKEN_INVALID when the key source hands jose the raw public CryptoKey (docs/architecture.md, "Pitfalls")', async () => {
     const publicKey = (await importJWK(ctx.signer.jwks.keys[0]!, 'EdDSA')) as CryptoKey;
     const keys: KeySource = async () => publicKey;
     const verifier = createTokenVerifier({

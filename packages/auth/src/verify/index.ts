@@ -1,4 +1,4 @@
-/** Access-token verification (DESIGN §3): key sources and the verifier. */
+/** Access-token verification (docs/architecture.md, "Tokens"): key sources and the verifier. */
 export type { KeySource, RemoteKeysOptions } from './key-source.ts';
 export { localKeys, remoteKeys } from './key-source.ts';
 export type { TokenVerifier, TokenVerifierOptions } from './verify-token.ts';

@@ -3,7 +3,7 @@ import { createLocalJWKSet, createRemoteJWKSet } from 'jose';
 
 /**
  * Where the verifier gets public keys: a jose key getter, called with the (not yet authenticated)
- * protected header. Services only ever hold public keys (DESIGN §3), so only getters built from
+ * protected header. Services only ever hold public keys (docs/architecture.md, "Tokens"), so only getters built from
  * a JWKS are offered here; tests may pass any getter.
  */
 export type KeySource = JWTVerifyGetKey;

@@ -3,7 +3,7 @@ import type { AccessClaims } from '../claims.ts';
 /**
  * A bounded map from token string to the frozen claims it verified to. Eviction is by insertion
  * order (a Map iterates oldest first), which keeps a hit to one `get`: no reordering, no allocation.
- * Only `exp` is re-checked on a hit; revocation is the caller's job on every use (DESIGN §6).
+ * Only `exp` is re-checked on a hit; revocation is the caller's job on every use (docs/architecture.md, "Invariants").
  */
 export class VerifiedTokenCache {
   readonly #entries = new Map<string, AccessClaims>();

@@ -27,7 +27,7 @@ export interface TokenVerifierOptions {
   now?: () => number;
 }
 
-/** Verifies access tokens (DESIGN §3). Revocation is checked elsewhere, on every use. */
+/** Verifies access tokens (docs/architecture.md, "Tokens"). Revocation is checked elsewhere, on every use. */
 export interface TokenVerifier {
   /** Full verification; resolves to the claims or rejects with AuthError TOKEN_MISSING / TOKEN_INVALID / TOKEN_EXPIRED only. Never anything else, whatever the input (null, undefined, numbers, objects, huge strings). */
   verify(token: unknown): Promise<AccessClaims>;

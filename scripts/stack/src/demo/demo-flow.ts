@@ -10,7 +10,7 @@ export interface DemoUrls {
 }
 
 const REVOKED_MESSAGE = 'Token revoked (logged out)';
-/** DESIGN §6: a revocation reaches every service within S (3 s) even in the worst case. */
+/** docs/architecture.md, "Invariants": a revocation reaches every service within S (3 s) even in the worst case. */
 const REJECTION_DEADLINE_MS = 5000;
 const POLL_EVERY_MS = 2;
 

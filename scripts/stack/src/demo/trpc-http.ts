@@ -21,7 +21,7 @@ export interface TrpcCall {
 
 /**
  * Calls a tRPC procedure over HTTP, exactly as curl or Postman would (no tRPC client, no
- * transformer: DESIGN §5): a query is `GET /trpc/<path>?input=<JSON>`, a mutation `POST /trpc/<path>`
+ * transformer: docs/architecture.md, "The contract"): a query is `GET /trpc/<path>?input=<JSON>`, a mutation `POST /trpc/<path>`
  * with a JSON body. A token in `Authorization` needs no CSRF header; only cookie-authenticated
  * mutations do.
  */

@@ -49,7 +49,7 @@ export interface FleetOptions {
   label?: string;
 }
 
-/** The staleness bound every service runs with by default: the default S of DESIGN §4. */
+/** The staleness bound every service runs with by default: the default S of docs/architecture.md, "Revocation". */
 export const STALE_AFTER_MS = 3000;
 /** A start on a 2-core machine busy with a workload and other test runs can take well over 10 s. */
 const START_TIMEOUT_MS = 120_000;

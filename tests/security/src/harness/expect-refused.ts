@@ -38,7 +38,7 @@ export function expectRefused(
   expect(answer.text, show(label, answer)).not.toMatch(LEAK);
 }
 
-/** 401 with `reason` (the contract for every refused credential, DESIGN §5). */
+/** 401 with `reason` (the contract for every refused credential, docs/architecture.md, "The contract"). */
 export function expectUnauthorized(
   answer: Answer,
   label: string,

@@ -58,7 +58,7 @@ export interface FeedStatus {
 export type FeedApplied = { type: 'entry'; entry: RevocationEntry } | { type: 'resynced' };
 
 /**
- * Keeps a {@link RevocationCache} complete from Redis (DESIGN §4). Pub/sub is at-most-once, so
+ * Keeps a {@link RevocationCache} complete from Redis (docs/architecture.md, "Revocation"). Pub/sub is at-most-once, so
  * the feed never depends on one message arriving:
  * 1. it subscribes first, then snapshots the index, so nothing falls between the two;
  * 2. every reconnect resubscribes and snapshots again before the cache is trusted again; entries are
