@@ -235,7 +235,8 @@ describe('pruneOnce: batches, the per-run cap and the lock', () => {
     await pruneOnce(db, small, { now: NOW });
   });
 
-  it('runs on PGlite too (one connection: the lock is always free)', async () => {
+  // A fresh embedded PGlite migrating its schema takes tens of seconds on a busy 2-core machine.
+  it('runs on PGlite too (one connection: the lock is always free)', { timeout: 120_000 }, async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'prune-pglite-'));
     const lite = await createDb({ service: 'auth', dataDir });
     try {
