@@ -29,7 +29,7 @@ export class CompactIdTable {
   protected put(text: string, exp: number, value: number, offset: number): boolean {
     const w = this.#words;
     const form = readId(text, w, offset);
-    if (form !== 0) return this.#table(form).put(w[0]!, w[1]!, w[2]!, w[3]!, exp >>> 0, value >>> 0);
+    if (form !== 0) return this.#table(form).put(w, exp >>> 0, value >>> 0);
     const id = offset === 0 ? text : text.slice(offset);
     const current = this.#otherExpiry.get(id);
     let changed = false;
@@ -55,7 +55,7 @@ export class CompactIdTable {
     const form = readId(id, w);
     if (form === 0) return (column === EXPIRY ? this.#otherExpiry : this.#otherValue).get(id);
     const table = this.#table(form);
-    const slot = table.find(w[0]!, w[1]!, w[2]!, w[3]!);
+    const slot = table.find(w);
     return slot < 0 ? undefined : table.slots[slot * table.stride + column];
   }
 
@@ -80,7 +80,7 @@ export class CompactIdTable {
       return this.#otherExpiry.delete(id);
     }
     const table = this.#table(form);
-    const slot = table.find(w[0]!, w[1]!, w[2]!, w[3]!);
+    const slot = table.find(w);
     if (slot < 0) return false;
     table.removeAt(slot);
     return true;

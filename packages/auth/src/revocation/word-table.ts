@@ -35,17 +35,30 @@ export class WordTable {
     this.slots = new Uint32Array(capacity * shape.stride);
   }
 
-  /** Home slot: the id's words mixed, then mapped onto [0, capacity) by multiplication, not modulo. */
-  home(w0: number, w1: number, w2: number, w3: number): number {
+  /**
+   * Home slot of the id in `ids[at…at + 3]`: its words mixed, then mapped onto [0, capacity) by
+   * multiplication, not modulo. Ids are passed as an array and an index, never as four numbers: a word
+   * of 2³¹ or more passed to a call the compiler did not inline would be boxed, and the request path
+   * must not allocate.
+   */
+  home(ids: Uint32Array, at: number): number {
+    const w0 = ids[at]!;
+    const w1 = ids[at + 1]!;
+    const w2 = ids[at + 2]!;
+    const w3 = ids[at + 3]!;
     let h = Math.imul(w0 ^ Math.imul(w1, 0x9e3779b1), 0x85ebca6b) ^ Math.imul(w2 ^ (w3 >>> 7), 0xc2b2ae35);
     h ^= h >>> 15;
     return Math.floor(((h >>> 0) * this.capacity) / 4294967296);
   }
 
-  /** The slot holding this id, or -1. */
-  find(w0: number, w1: number, w2: number, w3: number): number {
+  /** The slot holding the id in `id[0…3]`, or -1. */
+  find(id: Uint32Array): number {
     const { slots, capacity, stride } = this;
-    let slot = this.home(w0, w1, w2, w3);
+    const w0 = id[0]!;
+    const w1 = id[1]!;
+    const w2 = id[2]!;
+    const w3 = id[3]!;
+    let slot = this.home(id, 0);
     for (;;) {
       const base = slot * stride;
       if (slots[base + EXPIRY] === 0) return -1;
@@ -55,12 +68,15 @@ export class WordTable {
     }
   }
 
-  /** Inserts, or raises the expiry and the value; true when the table changed. `exp` must be > 0. */
-  put(w0: number, w1: number, w2: number, w3: number, exp: number, value = 0): boolean {
-    const found = this.find(w0, w1, w2, w3);
+  /**
+   * Inserts the id in `id[0…3]`, or raises its expiry and value; true when the table changed. `exp`
+   * must be > 0.
+   */
+  put(id: Uint32Array, exp: number, value = 0): boolean {
+    const found = this.find(id);
     if (found >= 0) return this.#raise(found * this.stride, exp, value);
     if (this.size + 1 > this.capacity * this.#shape.maxLoad) this.#grow();
-    this.#place(w0, w1, w2, w3, exp, value);
+    this.#place(id, 0, exp, value);
     return true;
   }
 
@@ -72,7 +88,7 @@ export class WordTable {
     for (;;) {
       const base = next * stride;
       if (slots[base + EXPIRY] === 0) break;
-      const home = this.home(slots[base]!, slots[base + 1]!, slots[base + 2]!, slots[base + 3]!);
+      const home = this.home(slots, base);
       // Move it into the hole unless its home lies cyclically in (hole, next].
       const stays = hole <= next ? hole < home && home <= next : hole < home || home <= next;
       if (!stays) {
@@ -128,16 +144,19 @@ export class WordTable {
     return changed;
   }
 
-  /** Writes an id that is not in the table into its first free slot (room is already made). */
-  #place(w0: number, w1: number, w2: number, w3: number, exp: number, value: number): void {
+  /**
+   * Writes the id in `ids[at…at + 3]`, which is not in the table, into its first free slot (room is
+   * already made).
+   */
+  #place(ids: Uint32Array, at: number, exp: number, value: number): void {
     const { slots, capacity, stride } = this;
-    let slot = this.home(w0, w1, w2, w3);
+    let slot = this.home(ids, at);
     while (slots[slot * stride + EXPIRY] !== 0) slot = slot + 1 === capacity ? 0 : slot + 1;
     const base = slot * stride;
-    slots[base] = w0;
-    slots[base + 1] = w1;
-    slots[base + 2] = w2;
-    slots[base + 3] = w3;
+    slots[base] = ids[at]!;
+    slots[base + 1] = ids[at + 1]!;
+    slots[base + 2] = ids[at + 2]!;
+    slots[base + 3] = ids[at + 3]!;
     slots[base + EXPIRY] = exp;
     if (stride > VALUE) slots[base + VALUE] = value;
     this.size++;
@@ -156,7 +175,7 @@ export class WordTable {
     for (let base = 0; base < old.length; base += stride) {
       if (old[base + EXPIRY] === 0) continue;
       const value = stride > VALUE ? old[base + VALUE]! : 0;
-      this.#place(old[base]!, old[base + 1]!, old[base + 2]!, old[base + 3]!, old[base + EXPIRY]!, value);
+      this.#place(old, base, old[base + EXPIRY]!, value);
     }
   }
 }
