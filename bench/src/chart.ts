@@ -1,6 +1,7 @@
 // A hand-written SVG: one group of bars per workload and metric, each bar scaled to the largest
 // value of its group, so that every variant reads against its peers at a glance.
 import { formatNumber, type Row } from './runner.ts';
+import { MEMORY_KINDS, memoryMetric } from './workloads/memory-kinds.ts';
 
 const WIDTH = 760;
 const LABEL = 170;
@@ -8,7 +9,7 @@ const BAR_AREA = 430;
 const BAR = 16;
 const GAP = 6;
 const HEADING = 26;
-const LOWER_IS_BETTER = new Set(['us_per_op', 'p50_ms', 'p99_ms', 'bytes_per_entry', 'ms']);
+const LOWER_IS_BETTER = new Set(['us_per_op', 'p50_ms', 'p99_ms', 'ms', ...MEMORY_KINDS.map(memoryMetric)]);
 /** Workloads with no peer are drawn against the goal instead (an outlined bar). */
 const GOALS: Record<string, number> = { 'logout per_s': 2000 };
 

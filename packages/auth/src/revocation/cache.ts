@@ -1,13 +1,15 @@
 import type { AccessClaims, RevocationKind } from '../claims.ts';
 import { CompactIdSet } from './compact-id-set.ts';
+import { CompactNotBeforeMap } from './compact-not-before-map.ts';
 import { entryFromIndex, type RevocationEntry } from './entry.ts';
 
 /**
  * Every live revoked entry, in memory. `isRevoked` is what every request pays for, so it is
- * synchronous and allocation-free: two look-ups in compact id sets, and a `Map` look-up for each of
- * the rare kinds (user not-befores, withdrawn keys) only while one is held. Ids are compared in their
- * canonical spelling (`canonicalId`): entries are made canonical where they are parsed, claims where
- * the token is verified, and the id sets read a UUID in either case as one id anyway.
+ * synchronous and allocation-free: a look-up in each compact table (`jti`, `sid`, and user
+ * not-befores while any is held), and a `Map` look-up for withdrawn keys only while one is held. Ids
+ * are compared in their canonical spelling (`canonicalId`): entries are made canonical where they
+ * are parsed, claims where the token is verified, and the compact tables read a UUID in either case
+ * as one id anyway.
  *
  * Entries are merged monotonically (a later expiry or a later not-before wins), so applying the
  * same entry twice, or a snapshot and an event in either order, gives the same state.
@@ -16,10 +18,13 @@ export class RevocationCache {
   readonly #jti = new CompactIdSet();
   readonly #sid = new CompactIdSet();
   /** User id → not-before (seconds): tokens of that user issued earlier are revoked. */
-  readonly #notBefore = new Map<string, number>();
-  /** User id → when its not-before may be forgotten. Few entries: one per "log out everywhere". */
-  readonly #subExpiry = new Map<string, number>();
-  /** Withdrawn signing key → when its last token expires. Almost always empty. */
+  readonly #notBefore = new CompactNotBeforeMap();
+  /**
+   * Withdrawn signing key → when its last token expires. A plain `Map`, since it is almost always
+   * empty and never large: one entry per signing key withdrawn within a token lifetime (a rotation
+   * or an incident, not a per-user or per-request event), and a `kid` is any string the issuer picks,
+   * not an id the codec packs.
+   */
   readonly #kid = new Map<string, number>();
   #sweptUpTo: number;
 
@@ -39,18 +44,7 @@ export class RevocationCache {
       this.#kid.set(entry.id, entry.exp);
       return true;
     }
-    let changed = false;
-    const notBefore = this.#notBefore.get(entry.id);
-    if (notBefore === undefined || entry.notBefore > notBefore) {
-      this.#notBefore.set(entry.id, entry.notBefore);
-      changed = true;
-    }
-    const exp = this.#subExpiry.get(entry.id);
-    if (exp === undefined || entry.exp > exp) {
-      this.#subExpiry.set(entry.id, entry.exp);
-      changed = true;
-    }
-    return changed;
+    return this.#notBefore.add(entry.id, entry.notBefore, entry.exp);
   }
 
   /**
@@ -87,7 +81,7 @@ export class RevocationCache {
     if (this.#kid.size !== 0 && claims.kid !== undefined && this.#kid.has(claims.kid)) return true;
     if (this.#notBefore.size === 0) return false;
     // Verified claims are canonical already (`toAccessClaims`): no folding on the request path.
-    const notBefore = this.#notBefore.get(claims.sub);
+    const notBefore = this.#notBefore.notBefore(claims.sub);
     return notBefore !== undefined && claims.iat < notBefore;
   }
 
@@ -107,18 +101,15 @@ export class RevocationCache {
   }
 
   /**
-   * Drops entries whose expiry is at or before `nowSec`, looking at up to `budget` slots of each id
-   * table (default: all). An entry that outlives its second until a later sweep is harmless, since it
+   * Drops entries whose expiry is at or before `nowSec`, looking at up to `budget` slots of each
+   * compact table (default: all). An entry that outlives its second until a later sweep is harmless, since it
    * matches only expired tokens.
    */
   sweep(nowSec: number = Math.floor(Date.now() / 1000), budget?: number): number {
-    let dropped = this.#jti.sweep(nowSec, budget) + this.#sid.sweep(nowSec, budget);
-    for (const [id, exp] of this.#subExpiry) {
-      if (exp > nowSec) continue;
-      this.#subExpiry.delete(id);
-      this.#notBefore.delete(id);
-      dropped++;
-    }
+    let dropped =
+      this.#jti.sweep(nowSec, budget) +
+      this.#sid.sweep(nowSec, budget) +
+      this.#notBefore.sweep(nowSec, budget);
     for (const [id, exp] of this.#kid) {
       if (exp > nowSec) continue;
       this.#kid.delete(id);
