@@ -109,6 +109,8 @@ export async function runLogout(context: BenchContext): Promise<Row[]> {
       ...lines,
       `Auth app CPU profile (--cpu-prof, ${profile.samples} samples in the concurrency-${CONCURRENCY} phases), by package:`,
       ...profile.byPackage.map(([name, share]) => `  ${pct(share)}  ${name}`),
+      "By the package nearest on the stack (node's built-ins and native code charged to their caller):",
+      ...profile.byCaller.map(([name, share]) => `  ${pct(share)}  ${name}`),
       'Busiest functions (self time, idle excluded):',
       ...profile.byFunction.map(([name, share]) => `  ${pct(share)}  ${name}`),
     ];
