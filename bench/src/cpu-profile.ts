@@ -31,9 +31,9 @@ export interface ProfileSummary {
   /** Share by function (self time), busiest first, idle excluded. */
   byFunction: [string, number][];
   /**
-   * Share by the package nearest the sampled frame on its stack: time in node's built-ins and in
-   * native code (a `writev`, a hash) charged to the package that called into them, idle excluded.
-   * `(node only)`: no package on the stack, e.g. a socket flushed from node's own tick.
+   * Share of the busy (not idle) samples by the package nearest the sampled frame on its stack:
+   * time in node's built-ins and in native code (a `writev`, a hash) charged to the package that
+   * called into them. `(node only)`: no package on the stack, e.g. a socket flushed from node's own tick.
    */
   byCaller: [string, number][];
 }
@@ -78,16 +78,17 @@ export function summariseProfile(file: string, windows: readonly Window[], top =
     const name = `${frame.functionName || '(anonymous)'} ${shortUrl(frame.url)}${line}`;
     byFunction.set(name, (byFunction.get(name) ?? 0) + 1);
   });
-  const shares = (counts: Map<string, number>) =>
+  const shares = (counts: Map<string, number>, of: number) =>
     [...counts.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
-      .map(([name, count]) => [name, counted ? count / counted : 0] as [string, number]);
+      .map(([name, count]) => [name, of ? count / of : 0] as [string, number]);
+  const busy = counted - (byPackage.get('(idle)') ?? 0);
   return {
     samples: counted,
-    byPackage: shares(byPackage),
-    byFunction: shares(byFunction),
-    byCaller: shares(byCaller),
+    byPackage: shares(byPackage, counted),
+    byFunction: shares(byFunction, counted),
+    byCaller: shares(byCaller, busy),
   };
 }
 

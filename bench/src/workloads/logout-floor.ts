@@ -2,7 +2,7 @@
 // same requests as our auth app (a POST with a bearer token) by the same load generator.
 import { randomBytes } from 'node:crypto';
 import { benchFile, forkTs, isMessage, nextMessage, stopChild } from '../children.ts';
-import type { LogoutTarget } from './logout-load.ts';
+import { type LogoutTarget, post } from './logout-load.ts';
 
 export interface FloorOptions {
   databaseUrl: string;
@@ -25,13 +25,7 @@ export async function startFloor(options: FloorOptions): Promise<LogoutTarget> {
       // A fresh id per logout, of a jti's size: the floor verifies nothing, it revokes what it is sent.
       tokens: async (count) => Array.from({ length: count }, () => randomBytes(16).toString('base64url')),
       async logout(token) {
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        });
-        const text = await response.text();
-        if (response.status !== 200)
-          throw new Error(`floor logout: ${response.status} ${text.slice(0, 200)}`);
+        await post(url, { authorization: `Bearer ${token}` });
       },
       stop,
     };

@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '@revoke/testkit/ports';
 import { benchFile, forkTs, stopChild } from '../children.ts';
-import { atConcurrency, type LogoutTarget } from './logout-load.ts';
+import { atConcurrency, type LogoutTarget, post } from './logout-load.ts';
 
 const USERS = 8;
 /** Logins are untimed and slow on purpose (argon2): a few at a time keep the machine responsive. */
@@ -87,14 +87,9 @@ async function call(
   input?: unknown,
   headers: Record<string, string> = {},
 ): Promise<unknown> {
-  const response = await fetch(`${url}/trpc/${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: input === undefined ? undefined : JSON.stringify(input),
-  });
-  const text = await response.text();
-  if (response.status !== 200) throw new Error(`${path}: ${response.status} ${text.slice(0, 200)}`);
-  return JSON.parse(text);
+  return JSON.parse(
+    await post(`${url}/trpc/${path}`, headers, input === undefined ? undefined : JSON.stringify(input)),
+  );
 }
 
 async function waitReady(url: string, exited: () => boolean): Promise<void> {
