@@ -104,7 +104,7 @@ export class WaitSampler {
   }
 }
 
-/** CPU seconds per process kind, and what they were spent on. */
+/** CPU seconds per process kind, and the logouts and wall time they were spent on. */
 interface CpuTotals {
   server: number;
   postgres: number;
