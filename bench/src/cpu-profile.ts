@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
 }
 
 interface CpuProfile {
@@ -29,15 +30,36 @@ export interface ProfileSummary {
   byPackage: [string, number][];
   /** Share by function (self time), busiest first, idle excluded. */
   byFunction: [string, number][];
+  /**
+   * Share of the busy (not idle) samples by the package nearest the sampled frame on its stack:
+   * time in node's built-ins and in native code (a `writev`, a hash) charged to the package that
+   * called into them. `(node only)`: no package on the stack, e.g. a socket flushed from node's own tick.
+   */
+  byCaller: [string, number][];
 }
+
+/** Kinds of frame that are not a package's own code: charged to their caller in `byCaller`. */
+const NOT_A_CALLER = new Set(['node (built-in)', '(native: bindings, syscalls)', '(root)']);
 
 /** Reads `file` and summarises the samples taken inside `windows`. */
 export function summariseProfile(file: string, windows: readonly Window[], top = 12): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parents = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
+  /** The package of the nearest frame, from `nodeId` up, that is some package's own code. */
+  const callerOf = (nodeId: number): string => {
+    for (let id: number | undefined = nodeId; id !== undefined; id = parents.get(id)) {
+      const frame = nodes.get(id)?.callFrame;
+      const where = frame && packageOf(frame.url, frame.functionName);
+      if (where && !NOT_A_CALLER.has(where)) return where;
+    }
+    return '(node only)';
+  };
   const spans = windows.map((w) => [Number(w.start / 1000n), Number(w.end / 1000n)] as const);
   const byPackage = new Map<string, number>();
   const byFunction = new Map<string, number>();
+  const byCaller = new Map<string, number>();
   let at = profile.startTime;
   let counted = 0;
   profile.samples.forEach((nodeId, i) => {
@@ -49,17 +71,25 @@ export function summariseProfile(file: string, windows: readonly Window[], top =
     const where = packageOf(frame.url, frame.functionName);
     byPackage.set(where, (byPackage.get(where) ?? 0) + 1);
     if (where === '(idle)') return;
+    const caller = callerOf(nodeId);
+    byCaller.set(caller, (byCaller.get(caller) ?? 0) + 1);
     // Line numbers of files compiled on the fly (tsx) are not the source's: kept for plain JS only.
     const line = frame.url.endsWith('.js') || frame.url.endsWith('.mjs') ? `:${frame.lineNumber + 1}` : '';
     const name = `${frame.functionName || '(anonymous)'} ${shortUrl(frame.url)}${line}`;
     byFunction.set(name, (byFunction.get(name) ?? 0) + 1);
   });
-  const shares = (counts: Map<string, number>) =>
+  const shares = (counts: Map<string, number>, of: number) =>
     [...counts.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
-      .map(([name, count]) => [name, counted ? count / counted : 0] as [string, number]);
-  return { samples: counted, byPackage: shares(byPackage), byFunction: shares(byFunction) };
+      .map(([name, count]) => [name, of ? count / of : 0] as [string, number]);
+  const busy = counted - (byPackage.get('(idle)') ?? 0);
+  return {
+    samples: counted,
+    byPackage: shares(byPackage, counted),
+    byFunction: shares(byFunction, counted),
+    byCaller: shares(byCaller, busy),
+  };
 }
 
 /** `fastify`, `@trpc/server`, `apps/auth`, `node:internal`, or V8's `(idle)` / `(program)` / GC. */

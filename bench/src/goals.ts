@@ -29,7 +29,7 @@ export function checkGoals(rows: readonly Row[]): GoalCheck[] {
   const jose = find('check', 'jose', 'us_per_op');
   const http = (variant: string) => find('http', variant, 'req_per_s');
   const p99 = (variant: string) => find('propagation', variant, 'p99_ms');
-  const logout = find('logout', 'ours', 'per_s');
+  const logout = (variant: string, metric = 'per_s') => find('logout', variant, metric);
 
   return [
     absolute('check: seen-before ≤ 1.5 µs per check', seen, (v) => v <= 1.5, 'µs'),
@@ -61,7 +61,15 @@ export function checkGoals(rows: readonly Row[]): GoalCheck[] {
           met: null,
         },
     ratio('resync: ≤ 1.5× the floor', resyncOurs, resyncFloor, (r) => r <= 1.5, '× floor'),
-    absolute('logout: ≥ 2,000 logouts/s', logout, (v) => v >= 2000, '/s'),
+    absolute('logout: ≥ 2,000 logouts/s', logout('ours'), (v) => v >= 2000, '/s'),
+    ratio(
+      "logout: ours ≥ 0.5× the floor's rate",
+      logout('ours'),
+      logout('floor'),
+      (r) => r >= 0.5,
+      '× floor',
+    ),
+    absolute('logout: p99 ≤ 25 ms at 200 logouts/s', logout('ours', 'p99_ms_at_200'), (v) => v <= 25, 'ms'),
   ];
 }
 
