@@ -80,7 +80,9 @@ describe('the embedded PGlite default (no DATABASE_URL)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'auth-pglite-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('registers, logs in and logs out with the same schema and migrations', { timeout: 120_000 }, async () => {
+  it('registers, logs in and logs out with the same schema and migrations', {
+    timeout: 120_000,
+  }, async () => {
     const embedded = await startTestAuthApp({ DATABASE_URL: '', AUTH_DATA_DIR: dataDir });
     try {
       expect(embedded.deps.env.DATABASE_URL).toBeUndefined();
