@@ -1,15 +1,17 @@
 /**
- * Cheap structural checks run before a token reaches jose: anything that fails them is rejected
+ * Cheap structural checks run before a token is decoded: anything that fails them is rejected
  * without parsing JSON or touching a key.
  */
 
-/** An Ed25519 signature is always 64 bytes, i.e. 86 unpadded base64url characters. */
+/** An Ed25519 signature is always 64 bytes, */
+export const ED25519_SIGNATURE_BYTES = 64;
+/** … i.e. 86 unpadded base64url characters. */
 export const ED25519_SIGNATURE_CHARS = 86;
 
 // Exactly three non-empty segments of the base64url alphabet: no padding, no whitespace, no `+` or
-// `/`. jose splits on '.' and, on Node 20 (no Uint8Array.fromBase64), decodes with atob, which
-// silently skips whitespace and accepts '=' and non-zero trailing bits; without this gate one
-// token would have many accepted spellings.
+// `/`. Buffer's base64url decoder (like atob, which jose uses on Node 20) silently skips
+// whitespace and accepts '=', '+', '/' and non-zero trailing bits; without this gate one token
+// would have many accepted spellings.
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /** Why a string failed the gate, for the `cause` of the resulting AuthError (never shown to clients). */
@@ -48,7 +50,7 @@ export function isCanonicalSegment(token: string, start: number, end: number): b
 
 /**
  * Checks size, charset, segment count, canonical base64url and the Ed25519 signature length.
- * Returns undefined when the token may go on to jose, else the reason it may not.
+ * Returns undefined when the token may go on to decoding, else the reason it may not.
  */
 export function gateCompactJws(token: string, maxTokenBytes: number): GateFailure | undefined {
   // Length before the regex: a huge string costs nothing more than this comparison. Past the

@@ -1,6 +1,5 @@
 import type { CompactJWSHeaderParameters } from 'jose';
 import { AuthError } from '../errors.ts';
-import type { KeySource } from './key-source.ts';
 
 /** Longest `kid` accepted; real ones are short, and the value is used as a lookup key. */
 export const MAX_KID_LENGTH = 255;
@@ -27,14 +26,30 @@ export function assertHeaderPolicy(header: CompactJWSHeaderParameters): void {
   }
 }
 
+// Only Ed25519 is ever issued. The allowlist is also what stops `none` and HS256-with-the-public-key.
+const ALGORITHM = 'EdDSA';
+
+/** jose's spelling rule for `typ`: case-insensitive, `application/` implied when there is no `/`. */
+function normalizeTyp(typ: string): string {
+  const lower = typ.toLowerCase();
+  return typ.includes('/') ? lower : `application/${lower}`;
+}
+const ACCESS_TOKEN_TYP = normalizeTyp('at+jwt');
+
 /**
- * Wraps a key source so the header policy runs first. jose calls the getter only after the
- * header parsed and its `alg` passed the allowlist, and before any signature work, so a bad
- * header never triggers a key lookup (or a JWKS fetch).
+ * Throws AuthError TOKEN_INVALID unless `header` (the decoded protected header) is a JSON object
+ * with `alg` EdDSA, `typ` at+jwt (jose's spelling rule: `AT+JWT` and `application/at+jwt` too),
+ * and passes {@link assertHeaderPolicy}. Runs before any key lookup, so a bad header never
+ * triggers a JWKS fetch.
  */
-export function withHeaderPolicy(keys: KeySource): KeySource {
-  return (header, token) => {
-    assertHeaderPolicy(header);
-    return keys(header, token);
-  };
+export function assertProtectedHeader(
+  header: Record<string, unknown>,
+): asserts header is CompactJWSHeaderParameters & { kid: string } {
+  if (header.alg !== ALGORITHM) {
+    throw new AuthError('TOKEN_INVALID', { cause: new Error('"alg" missing or not allowed') });
+  }
+  if (typeof header.typ !== 'string' || normalizeTyp(header.typ) !== ACCESS_TOKEN_TYP) {
+    throw new AuthError('TOKEN_INVALID', { cause: new Error('unexpected "typ" JWT header value') });
+  }
+  assertHeaderPolicy(header as CompactJWSHeaderParameters);
 }
