@@ -189,6 +189,8 @@ export class RevocationFeed {
   }
 
   #emit(applied: FeedApplied): void {
+    // Most processes have no listener: then an event costs no copy of the set.
+    if (this.#listeners.size === 0) return;
     for (const listener of [...this.#listeners]) {
       try {
         listener(applied);
