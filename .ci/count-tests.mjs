@@ -21,6 +21,16 @@ for (const name of files) {
   console.log(
     `  ${name.replace(/\.json$/, '')}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`,
   );
+  // Each failure by name, with the start of its message: the summary is what survives a long log's tail.
+  for (const file of report.testResults) {
+    for (const test of file.assertionResults.filter((result) => result.status === 'failed')) {
+      const message = (test.failureMessages?.[0] ?? '').split('\n').slice(0, 6).join('\n      ');
+      console.log(`    ✗ ${test.fullName}\n      ${message.slice(0, 1500)}`);
+    }
+    if (file.status === 'failed' && file.assertionResults.length === 0) {
+      console.log(`    ✗ ${file.name} did not load\n      ${(file.message ?? '').slice(0, 1500)}`);
+    }
+  }
 }
 if (files.length === 0) failed++;
 console.log(`${passed} passed, ${failed + skipped} failed${skipped ? `, ${skipped} skipped` : ''}`);

@@ -49,7 +49,8 @@ export function createAuthMetrics(options: { registry?: Registry; prefix?: strin
   });
   const snapshots = new Histogram({
     name: `${p}snapshot_duration_seconds`,
-    help: 'Time to load a full snapshot.',
+    help: 'Time to bring the local cache up to date after a (re)connect: resumed from the stream, or full.',
+    labelNames: ['mode'],
     buckets: [0.001, 0.01, 0.1, 0.5, 1, 3, 10],
     registers,
   });
@@ -93,6 +94,6 @@ export function createAuthMetrics(options: { registry?: Registry; prefix?: strin
       events.inc();
       delay.observe(delayMs / 1000);
     },
-    snapshot: (_entries, durationMs) => snapshots.observe(durationMs / 1000),
+    snapshot: (_entries, durationMs, mode) => snapshots.observe({ mode }, durationMs / 1000),
   };
 }

@@ -19,8 +19,11 @@ export interface AuthObserver {
   eventApplied?(delayMs: number): void;
   /** The subscriber connection was lost and is being re-established. */
   reconnect?(): void;
-  /** A snapshot was loaded. */
-  snapshot?(entries: number, durationMs: number): void;
+  /**
+   * A snapshot was loaded: `resumed` when every shard caught up from its stream, `full` when any shard's
+   * whole index was read.
+   */
+  snapshot?(entries: number, durationMs: number, mode: 'full' | 'resumed'): void;
   /** A request was checked against Redis directly because the feed was stale. */
   directCheck?(outcome: 'ok' | 'revoked' | 'unavailable'): void;
 }

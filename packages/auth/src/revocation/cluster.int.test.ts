@@ -121,10 +121,10 @@ describe('revocation writer and feed on a Redis Cluster (3 masters, 3 replicas)'
     const subscriber = feed(prefix);
     await subscriber.start();
     const proto = Cluster.prototype as unknown as Record<
-      'spublish' | 'zscan',
+      'spublish' | 'zscan' | 'xrange',
       (...args: unknown[]) => Promise<unknown>
     >;
-    const { spublish, zscan } = proto;
+    const { spublish, zscan, xrange } = proto;
     let echoesLost = true;
     let failScans = 1;
     // The echoes go missing (a shard's subscriber lost, say) until the feed gives up on its subscriptions...
@@ -133,14 +133,18 @@ describe('revocation writer and feed on a Redis Cluster (3 masters, 3 replicas)'
         return Promise.reject(new Error('echo lost (test)'));
       return spublish.apply(this, args);
     };
-    // ...then they come back, and the snapshot that follows fails once (a timeout during a failover, say).
-    proto.zscan = function (this: Cluster, ...args: unknown[]) {
-      if (failScans > 0 && String(args[0]).startsWith(prefix)) {
-        failScans--;
-        return Promise.reject(new Error('snapshot failed (test)'));
-      }
-      return zscan.apply(this, args);
-    };
+    // ...then they come back, and the snapshot that follows fails once (a timeout during a failover, say),
+    // whether it reads the index whole or catches up from the streams.
+    const failOnce = (read: (...args: unknown[]) => Promise<unknown>) =>
+      function (this: Cluster, ...args: unknown[]) {
+        if (failScans > 0 && String(args[0]).startsWith(prefix)) {
+          failScans--;
+          return Promise.reject(new Error('snapshot failed (test)'));
+        }
+        return read.apply(this, args);
+      };
+    proto.zscan = failOnce(zscan);
+    proto.xrange = failOnce(xrange);
     try {
       await vi.waitFor(() => expect(subscriber.status().synced).toBe(false), { timeout: 3000, interval: 10 });
       echoesLost = false;
@@ -151,6 +155,7 @@ describe('revocation writer and feed on a Redis Cluster (3 masters, 3 replicas)'
     } finally {
       delete (proto as Partial<typeof proto>).spublish;
       delete (proto as Partial<typeof proto>).zscan;
+      delete (proto as Partial<typeof proto>).xrange;
     }
   });
 

@@ -37,13 +37,24 @@ export const revocationEntrySchema = z.discriminatedUnion('kind', [
  */
 export type RevocationEntry = z.output<typeof revocationEntrySchema>;
 
+/** A Redis Stream entry id (`<ms>-<seq>`). */
+export const STREAM_ID = /^\d{1,20}-\d{1,20}$/;
+
 /**
  * Messages on the revocation channel. Versioned: a service ignores (and counts) a version it does
  * not know rather than misreading it. `at` is the publisher's clock in ms, for the delay metric.
- * `resync` tells every feed to take a fresh snapshot (sent after Redis was re-seeded).
+ * `resync` tells every feed to take a fresh snapshot (sent after Redis was re-seeded). The same
+ * messages, without `pos`, are what each shard's stream holds.
  */
 export const revocationEventSchema = z.discriminatedUnion('type', [
-  z.object({ v: z.literal(1), type: z.literal('revoked'), entry: revocationEntrySchema, at: z.number() }),
+  z.object({
+    v: z.literal(1),
+    type: z.literal('revoked'),
+    entry: revocationEntrySchema,
+    at: z.number(),
+    /** Its id in the shard's stream, added by the writer's script: where a feed that reconnects resumes. */
+    pos: z.string().regex(STREAM_ID).optional(),
+  }),
   z.object({ v: z.literal(1), type: z.literal('resync'), epoch: z.string().min(1), at: z.number() }),
 ]);
 

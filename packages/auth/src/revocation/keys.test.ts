@@ -10,7 +10,9 @@ describe('revocation keys', () => {
       'revoke:epoch',
       'revoke:jti:abc',
     ]);
-    expect(keys.shards).toEqual([{ index: 'revoke:index', channel: 'revoke:events', epoch: 'revoke:epoch' }]);
+    expect(keys.shards).toEqual([
+      { index: 'revoke:index', channel: 'revoke:events', epoch: 'revoke:epoch', stream: 'revoke:stream' },
+    ]);
     expect(keys.shardOf('sid', 'x')).toBe(0);
     expect(keys.epochSuffix).toBe('');
   });
@@ -21,6 +23,7 @@ describe('revocation keys', () => {
       index: 'revoke:{3}:index',
       channel: 'revoke:{3}:events',
       epoch: 'revoke:{3}:epoch',
+      stream: 'revoke:{3}:stream',
     });
     expect(keys.epochSuffix).toBe('~s16');
     const shard = keys.shardOf('jti', 'abc');

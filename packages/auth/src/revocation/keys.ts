@@ -18,6 +18,11 @@ export interface ShardKeys {
    * so absence of a key proves nothing.
    */
   readonly epoch: string;
+  /**
+   * Stream of the shard's events, appended by the same script that writes each revocation and trimmed
+   * by age: a feed that reconnects replays it from the last entry it applied instead of re-reading the index.
+   */
+  readonly stream: string;
 }
 
 /**
@@ -25,9 +30,9 @@ export interface ShardKeys {
  * deployments (or tests) can share a Redis without seeing each other.
  *
  * On a single Redis there is one shard and the names are `${prefix}index`, `${prefix}events`,
- * `${prefix}epoch` and `${prefix}<kind>:<id>`. In a Redis Cluster the data is split into shards,
- * each carrying a hash tag (`${prefix}{n}:index`, …, `${prefix}{n}:<kind>:<id>`): everything one
- * revocation touches (entry, index, channel) sits in one slot, so the write stays one atomic script,
+ * `${prefix}epoch`, `${prefix}stream` and `${prefix}<kind>:<id>`. In a Redis Cluster the data is split
+ * into shards, each carrying a hash tag (`${prefix}{n}:index`, …, `${prefix}{n}:<kind>:<id>`): everything
+ * one revocation touches (entry, index, stream, channel) sits in one slot, so the write stays one atomic script,
  * and the shards spread over every master.
  */
 export interface RevocationKeys extends ShardKeys {
@@ -75,7 +80,12 @@ export function revocationKeys(
 ): RevocationKeys {
   const { shards } = options;
   if (shards === undefined) {
-    const only: ShardKeys = { index: `${prefix}index`, channel: `${prefix}events`, epoch: `${prefix}epoch` };
+    const only: ShardKeys = {
+      index: `${prefix}index`,
+      channel: `${prefix}events`,
+      epoch: `${prefix}epoch`,
+      stream: `${prefix}stream`,
+    };
     return {
       ...only,
       entry: (kind, id) => `${prefix}${kind}:${id}`,
@@ -94,6 +104,7 @@ export function revocationKeys(
     index: `${tagged(n)}index`,
     channel: `${tagged(n)}events`,
     epoch: `${tagged(n)}epoch`,
+    stream: `${tagged(n)}stream`,
   }));
   const shardOf = (kind: RevocationKind, id: string) => fnv1a(`${kind}:${id}`) % shards;
   return {

@@ -113,7 +113,56 @@ describe('revocation writer', () => {
     expect(await writer.readEpoch()).toBe(epoch);
     await expect.poll(() => received.length).toBe(1);
     expect(JSON.parse(received[0]!)).toMatchObject({ type: 'resync', epoch });
+    // Seeding appends nothing to the stream; the resync does, so a resuming feed sees the epoch change.
+    const stream = await redis.xrange(keys.stream, '-', '+');
+    expect(stream).toHaveLength(1);
+    expect(JSON.parse(stream[0]![1][1]!)).toMatchObject({ type: 'resync', epoch });
     await listener.unsubscribe(keys.channel);
+    await cleanup(prefix);
+  });
+
+  it('appends each announced revocation to the stream, and the event names its stream id', async () => {
+    const prefix = testPrefix('writer');
+    const keys = revocationKeys(prefix);
+    const writer = createRevocationWriter({ redis, prefix, clockToleranceSec: 5 });
+    const received: string[] = [];
+    await listener.subscribe(keys.channel);
+    listener.on('message', (_channel, message) => received.push(message));
+    const exp = nowSec() + 60;
+    await writer.revokeToken({ jti: 'first', exp });
+    await writer.revokeSession({ sid: 'second', exp });
+    await expect.poll(() => received.length).toBe(2);
+    const stream = await redis.xrange(keys.stream, '-', '+');
+    expect(stream.map(([, fields]) => fields[0])).toEqual(['e', 'e']);
+    for (const [i, [id, fields]] of stream.entries()) {
+      const { pos, ...announced } = JSON.parse(received[i]!);
+      expect(pos).toBe(id);
+      // The stream holds the same event, without its own id.
+      expect(JSON.parse(fields[1]!)).toEqual(announced);
+    }
+    expect(JSON.parse(received[1]!)).toMatchObject({ entry: { kind: 'sid', id: 'second', exp: exp + 5 } });
+    await listener.unsubscribe(keys.channel);
+    await cleanup(prefix);
+  });
+
+  it('trims the stream by age: entries older than the retention go as new ones come', async () => {
+    const prefix = testPrefix('writer');
+    const keys = revocationKeys(prefix);
+    const exp = nowSec() + 60;
+    const writer = createRevocationWriter({ redis, prefix, streamRetentionMs: 60_000 });
+    await writer.writeAll(
+      Array.from({ length: 300 }, (_, i) => ({ kind: 'jti' as const, id: `old${i}`, exp })),
+    );
+    expect(await redis.xlen(keys.stream)).toBe(300);
+    // A writer that keeps entries for 1 ms: everything before is old enough to go.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const later = createRevocationWriter({ redis, prefix, streamRetentionMs: 1 });
+    await later.revokeToken({ jti: 'new', exp });
+    // `MINID ~` drops whole nodes of the stream (100 entries each by default), never the newest entry.
+    const length = await redis.xlen(keys.stream);
+    expect(length).toBeLessThan(301 - 100);
+    const [last] = await redis.xrevrange(keys.stream, '+', '-', 'COUNT', 1);
+    expect(JSON.parse(last![1][1]!)).toMatchObject({ entry: { id: 'new' } });
     await cleanup(prefix);
   });
 });

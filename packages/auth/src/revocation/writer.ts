@@ -7,13 +7,17 @@ import { DEFAULT_CLUSTER_SHARDS, DEFAULT_PREFIX, revocationKeys } from './keys.t
 import { combinedEpoch, foreignEpoch } from './snapshot.ts';
 
 /**
- * One revocation, atomically: the entry key (expiring at `exp`), its index member, and the
- * event. A script rather than MULTI because the merge needs the current value: a user's
+ * One revocation, atomically: the entry key (expiring at `exp`), its index member, its stream entry and
+ * the event. A script rather than MULTI because the merge needs the current value: a user's
  * not-before and an entry's expiry only ever move forward, so replays and reorderings are harmless
- * (idempotent), and the index never keeps a superseded not-before.
- * KEYS: entry, index. ARGV: kind, id, value, expAt, member, channel ('' = do not publish), event, now,
- * publish command (`PUBLISH`, or `SPUBLISH` in a cluster: the channel shares the keys' hash tag, so
- * the event stays on the shard's master and the script on one slot).
+ * (idempotent), and the index never keeps a superseded not-before. The event names its stream id
+ * (`pos`), so a feed knows where it stands and resumes from there after a gap; the stream is trimmed
+ * by age as it grows (`MINID ~`: whole nodes at a time, so it reaches back at least that far), by
+ * Redis's own clock, the one its stream ids come from.
+ * KEYS: entry, index, stream. ARGV: kind, id, value, expAt, member, channel ('' = do not publish nor
+ * append: a re-seed, which a new epoch follows), event, now, publish command (`PUBLISH`, or `SPUBLISH` in
+ * a cluster: the channel shares the keys' hash tag, so the event stays on the shard's master and the
+ * script on one slot), how long the stream keeps an entry (ms).
  */
 const WRITE_SCRIPT = `
 local kind, id, value, expAt = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
@@ -30,8 +34,14 @@ redis.call('SET', KEYS[1], value, 'EXAT', expAt)
 redis.call('ZADD', KEYS[2], expAt, member)
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[8])
 if ARGV[6] == '' then return -1 end
-return redis.call(ARGV[9], ARGV[6], ARGV[7])
+local time = redis.call('TIME')
+local oldest = math.max(0, tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000) - tonumber(ARGV[10]))
+local pos = redis.call('XADD', KEYS[3], 'MINID', '~', string.format('%.0f', oldest), '*', 'e', ARGV[7])
+return redis.call(ARGV[9], ARGV[6], string.sub(ARGV[7], 1, -2) .. ',"pos":"' .. pos .. '"}')
 `;
+
+/** How far back each shard's stream reaches by default: longer than the outages worth replaying. */
+export const DEFAULT_STREAM_RETENTION_MS = 10 * 60_000;
 
 export interface RevocationWriterOptions {
   /**
@@ -56,6 +66,11 @@ export interface RevocationWriterOptions {
    * on one without, every write would run out the timeout.
    */
   replicaWait?: { replicas: number; timeoutMs: number } | undefined;
+  /**
+   * How long each shard's stream keeps an event (default 10 minutes): a feed disconnected for less
+   * catches up by replaying it; after a longer outage it reads the whole index again.
+   */
+  streamRetentionMs?: number;
   /** Clock in ms, for tests. */
   now?: () => number;
 }
@@ -96,9 +111,10 @@ export function createRevocationWriter(options: RevocationWriterOptions): Revoca
   const { replicaWait } = options;
   // EVALSHA with a fallback to EVAL: the script is sent once per connection, not with every write.
   if (!('revocationWrite' in redis))
-    redis.defineCommand('revocationWrite', { numberOfKeys: 2, lua: WRITE_SCRIPT });
+    redis.defineCommand('revocationWrite', { numberOfKeys: 3, lua: WRITE_SCRIPT });
   const tolerance = options.clockToleranceSec ?? 5;
   const now = options.now ?? Date.now;
+  const retentionMs = options.streamRetentionMs ?? DEFAULT_STREAM_RETENTION_MS;
 
   function args(entry: RevocationEntry, publish: boolean): (string | number)[] {
     const nowSec = Math.floor(now() / 1000);
@@ -110,6 +126,7 @@ export function createRevocationWriter(options: RevocationWriterOptions): Revoca
     return [
       keys.entry(entry.kind, entry.id),
       shard.index,
+      shard.stream,
       entry.kind,
       entry.id,
       value,
@@ -119,6 +136,7 @@ export function createRevocationWriter(options: RevocationWriterOptions): Revoca
       JSON.stringify(event),
       nowSec,
       publishCommand,
+      retentionMs,
     ];
   }
 
@@ -196,16 +214,30 @@ export function createRevocationWriter(options: RevocationWriterOptions): Revoca
 
     async setEpoch() {
       const epoch = randomBytes(12).toString('base64url') + keys.epochSuffix;
-      const event: RevocationEvent = { v: 1, type: 'resync', epoch, at: now() };
+      const event = JSON.stringify({ v: 1, type: 'resync', epoch, at: now() } satisfies RevocationEvent);
+      // The stream gets the resync too: a feed resuming across it sees the epoch change, and every stream
+      // has an entry to resume from even before the first revocation.
       if (!cluster) {
         // One step, so that no feed can see the new epoch without also being told to resync.
-        await redis.multi().set(keys.epoch, epoch).publish(keys.channel, JSON.stringify(event)).exec();
+        await execOrThrow(
+          redis
+            .multi()
+            .set(keys.epoch, epoch)
+            .xadd(keys.stream, '*', 'e', event)
+            .publish(keys.channel, event),
+        );
         return epoch;
       }
       // Per shard, the same step on its own slot; every shard, since a feed listens to each.
       await Promise.all(
         keys.shards.map((shard) =>
-          execOrThrow(redis.multi().set(shard.epoch, epoch).spublish(shard.channel, JSON.stringify(event))),
+          execOrThrow(
+            redis
+              .multi()
+              .set(shard.epoch, epoch)
+              .xadd(shard.stream, '*', 'e', event)
+              .spublish(shard.channel, event),
+          ),
         ),
       );
       return epoch;

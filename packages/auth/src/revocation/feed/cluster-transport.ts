@@ -6,6 +6,7 @@ import { createRedisClient, type RedisClient, type RedisClusterConfig } from '..
 import { lookupIds } from '../entry.ts';
 import { DEFAULT_CLUSTER_SHARDS, type RevocationKeys, revocationKeys } from '../keys.ts';
 import { combinedEpoch, loadSnapshot, type SnapshotResult } from '../snapshot.ts';
+import type { ResumePoint } from '../stream-replay.ts';
 import {
   connectAll,
   type FeedTransport,
@@ -48,6 +49,7 @@ export class ClusterTransport implements FeedTransport {
   readonly #log: Logger;
   /** Per shard, the channel only this feed listens to, for its heartbeat echoes. */
   readonly #echoChannels: string[];
+  readonly #shardOfChannel: Map<string, number>;
   #round: EchoRound | undefined;
   #lostRounds = 0;
 
@@ -71,6 +73,7 @@ export class ClusterTransport implements FeedTransport {
     });
     const feedId = randomBytes(8).toString('base64url');
     this.#echoChannels = this.#keys.shards.map((shard) => `${shard.channel}:echo:${feedId}`);
+    this.#shardOfChannel = new Map(this.#keys.shards.map((shard, n) => [shard.channel, n]));
     logConnectionErrors(this.#log, this.#sub, this.#cmd);
   }
 
@@ -80,7 +83,7 @@ export class ClusterTransport implements FeedTransport {
     this.#sub.on('smessage', (channel: string, message: string) => {
       const echo = this.#echoChannels.indexOf(channel);
       if (echo >= 0) this.#onEcho(echo, message);
-      else events.message(message);
+      else events.message(message, this.#shardOfChannel.get(channel) ?? -1);
     });
     // A subscriber connection came or went (failover, a master replaced): messages may have been lost in
     // between, so nothing is complete until echoes prove every shard again and a snapshot ran.
@@ -160,8 +163,12 @@ export class ClusterTransport implements FeedTransport {
     return this.#cmd.status === 'ready';
   }
 
-  snapshot(cache: RevocationCache, timeoutMs: number): Promise<SnapshotResult> {
-    return loadSnapshot(this.#cmd, this.#keys, cache, { timeoutMs });
+  snapshot(
+    cache: RevocationCache,
+    timeoutMs: number,
+    from: ResumePoint | undefined,
+  ): Promise<SnapshotResult> {
+    return loadSnapshot(this.#cmd, this.#keys, cache, { timeoutMs, from });
   }
 
   /**

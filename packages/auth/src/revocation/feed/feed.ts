@@ -9,6 +9,7 @@ import { createTransport } from './create-transport.ts';
 import { checkDirect } from './direct-check.ts';
 import { FeedState, type SnapshotVerdict } from './feed-state.ts';
 import { HeartbeatLoop } from './heartbeat-loop.ts';
+import { MutableResumePoint } from './resume-point.ts';
 import { sweepExpired } from './sweeper.ts';
 import type { FeedTransport } from './transport.ts';
 
@@ -81,6 +82,8 @@ export class RevocationFeed {
   readonly #observer: AuthObserver;
   readonly #log: Logger;
   readonly #listeners = new Set<(applied: FeedApplied) => void>();
+  /** Where the next snapshot may resume from; set by every snapshot that made the cache complete. */
+  #resumePoint: MutableResumePoint | undefined;
   #syncing = false;
   #timer: NodeJS.Timeout | undefined;
   #started = false;
@@ -121,7 +124,7 @@ export class RevocationFeed {
     if (!this.#started && !this.#closed) {
       this.#started = true;
       this.#transport.start({
-        message: (message) => this.#onMessage(message),
+        message: (message, shard) => this.#onMessage(message, shard),
         subscribed: () => {
           this.#state.subscriptionConfirmed();
           void this.#resync();
@@ -200,7 +203,7 @@ export class RevocationFeed {
     }
   }
 
-  #onMessage(message: string): void {
+  #onMessage(message: string, shard: number): void {
     let event: ReturnType<typeof revocationEventSchema.parse>;
     try {
       event = revocationEventSchema.parse(JSON.parse(message));
@@ -214,6 +217,9 @@ export class RevocationFeed {
       return;
     }
     this.cache.add(event.entry);
+    // Live means no gap since the cache was complete, and one connection delivers a shard's events in
+    // order: every earlier entry of that shard is here, so a resume may start after this one.
+    if (event.pos !== undefined && this.#state.synced) this.#resumePoint?.advance(shard, event.pos);
     this.#observer.eventApplied?.(Math.max(0, Date.now() - event.at));
     this.#emit({ type: 'entry', entry: event.entry });
   }
@@ -245,7 +251,7 @@ export class RevocationFeed {
     if (!this.#transport.canSnapshot()) return false;
     const ticket = this.#state.snapshotStarted(Date.now());
     if (!ticket) return false;
-    const result = await this.#transport.snapshot(this.cache, this.#snapshotTimeoutMs);
+    const result = await this.#transport.snapshot(this.cache, this.#snapshotTimeoutMs, this.#resumePoint);
     if (result.foreign !== undefined && !this.#foreignSaid) {
       this.#foreignSaid = true;
       this.#log.error(
@@ -254,8 +260,11 @@ export class RevocationFeed {
           "must match the auth app's. Not trusting Redis until it does",
       );
     }
-    this.#observer.snapshot?.(result.entries, Date.now() - ticket.startedAt);
+    const mode = result.resumedShards === this.#transport.shardCount ? 'resumed' : 'full';
+    this.#observer.snapshot?.(result.entries, Date.now() - ticket.startedAt, mode);
     const verdict = this.#state.snapshotFinished(ticket, result);
+    if (verdict.completed && result.resumePoint)
+      this.#resumePoint = new MutableResumePoint(result.resumePoint);
     this.#report(verdict, result.epoch);
     return verdict.again;
   }

@@ -5,6 +5,7 @@ import type { RevocationCache } from '../cache.ts';
 import { lookupIds } from '../entry.ts';
 import { type RevocationKeys, revocationKeys } from '../keys.ts';
 import { loadSnapshot, type SnapshotResult } from '../snapshot.ts';
+import type { ResumePoint } from '../stream-replay.ts';
 import {
   connectAll,
   type FeedTransport,
@@ -43,7 +44,7 @@ export class SingleRedisTransport implements FeedTransport {
   start(events: TransportEvents): void {
     this.#sub.on('ready', () => void this.#subscribe(events));
     this.#sub.on('close', () => events.gap());
-    this.#sub.on('message', (_channel: string, message: string) => events.message(message));
+    this.#sub.on('message', (_channel: string, message: string) => events.message(message, 0));
     this.#cmd.on('ready', () => events.commandsReady());
     connectAll(this.#sub, this.#cmd);
   }
@@ -79,8 +80,12 @@ export class SingleRedisTransport implements FeedTransport {
     return this.#cmd.status === 'ready';
   }
 
-  snapshot(cache: RevocationCache, timeoutMs: number): Promise<SnapshotResult> {
-    return loadSnapshot(this.#cmd, this.#keys, cache, { timeoutMs });
+  snapshot(
+    cache: RevocationCache,
+    timeoutMs: number,
+    from: ResumePoint | undefined,
+  ): Promise<SnapshotResult> {
+    return loadSnapshot(this.#cmd, this.#keys, cache, { timeoutMs, from });
   }
 
   readEntries(claims: AccessClaims): Promise<(string | null)[]> {

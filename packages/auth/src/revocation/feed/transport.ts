@@ -4,11 +4,12 @@ import type { Logger } from '../../observer.ts';
 import type { RevocationCache } from '../cache.ts';
 import type { RedisClient, RedisClusterConfig } from '../connection.ts';
 import type { SnapshotResult } from '../snapshot.ts';
+import type { ResumePoint } from '../stream-replay.ts';
 
 /** What a transport reports to the feed. */
 export interface TransportEvents {
-  /** A raw message on a revocation channel. */
-  message(message: string): void;
+  /** A raw message on a shard's revocation channel (shard 0 on a single Redis). */
+  message(message: string, shard: number): void;
   /** The subscription is acknowledged (on every shard): a snapshot taken from now on is gap-free. */
   subscribed(): void;
   /** The subscriber connection dropped or changed: events may have been lost from here on. */
@@ -42,8 +43,8 @@ export interface FeedTransport {
   heartbeatLost(): void;
   /** The command connection is ready, so a snapshot may run. */
   canSnapshot(): boolean;
-  /** Loads every live entry into `cache`. */
-  snapshot(cache: RevocationCache, timeoutMs: number): Promise<SnapshotResult>;
+  /** Brings `cache` up to date: from each shard's stream where it reaches back to `from`, else whole. */
+  snapshot(cache: RevocationCache, timeoutMs: number, from: ResumePoint | undefined): Promise<SnapshotResult>;
   /**
    * The direct check's reads: a trust marker (null when Redis holds no epoch where these keys live), then
    * the entries of the token's jti, sid, sub (its not-before) and kid, each null when absent.
