@@ -3,6 +3,7 @@ import { inject } from './faults/catalog.ts';
 import { rawLogout } from './faults/postgres.ts';
 import { killCommandClients, killSubscribers, overflowSubscribers, pauseWrites } from './faults/redis.ts';
 import { problems, type ScenarioContext } from './harness/scenario.ts';
+import { snapshotCounts, snapshotsSince } from './harness/snapshot-modes.ts';
 import { useFleet } from './harness/suite.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -18,13 +19,44 @@ async function expectNoViolations(name: string, faults: (context: ScenarioContex
 }
 
 describe('Redis faults, with clients verifying and logging out throughout', () => {
-  it('subscriber connections killed, three times', async () => {
+  it('subscriber connections killed, three times: every feed catches up from the stream', async () => {
     await expectNoViolations('pubsub clients killed', async ({ fleet, injected }) => {
+      const before = await snapshotCounts(fleet);
       for (let i = 0; i < 3; i++) {
         // One feed per process: auth, notes, activity.
         expect(await killSubscribers(fleet.redis)).toBeGreaterThanOrEqual(3);
         injected('kill-subscribers');
         await sleep(1000);
+      }
+      const after = await snapshotCounts(fleet);
+      // At least one catch-up per kill (a heartbeat lost under load may add one), and no whole read.
+      for (const resumed of Object.values(snapshotsSince(before, after, 'resumed'))) {
+        expect(resumed).toBeGreaterThanOrEqual(3);
+      }
+      expect(snapshotsSince(before, after, 'full')).toEqual({ auth: 0, notes: 0, activity: 0 });
+    });
+  });
+
+  it('subscribers killed after the stream was trimmed past every feed: each reads the whole index again', async () => {
+    await expectNoViolations('stream trimmed', async ({ fleet, injected }) => {
+      const before = await snapshotCounts(fleet);
+      for (let i = 0; i < 2; i++) {
+        await inject(fleet, { kind: 'stream-trimmed' });
+        injected('stream-trimmed');
+        await sleep(1000);
+      }
+      const after = await snapshotCounts(fleet);
+      for (const full of Object.values(snapshotsSince(before, after, 'full')))
+        expect(full).toBeGreaterThanOrEqual(2);
+    });
+  });
+
+  it('subscribers killed while the epoch goes: Redis is re-seeded while the feeds catch up from the stream', async () => {
+    await expectNoViolations('epoch change on resume', async ({ fleet, injected }) => {
+      for (let i = 0; i < 2; i++) {
+        await inject(fleet, { kind: 'epoch-change-on-resume' });
+        injected('epoch-change-on-resume');
+        await sleep(2000);
       }
     });
   });

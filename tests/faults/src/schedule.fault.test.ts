@@ -12,6 +12,8 @@ const suite = useFleet('schedule');
 const held = fc.integer({ min: 500, max: 5000 });
 const fault: fc.Arbitrary<Fault> = fc.oneof(
   fc.constant({ kind: 'kill-subscribers' } as const),
+  fc.constant({ kind: 'stream-trimmed' } as const),
+  fc.constant({ kind: 'epoch-change-on-resume' } as const),
   fc.constant({ kind: 'kill-normal-clients' } as const),
   fc.constant({ kind: 'redis-restart-empty' } as const),
   fc.constant({ kind: 'flushall' } as const),

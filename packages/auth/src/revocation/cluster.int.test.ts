@@ -81,7 +81,9 @@ describe('revocation writer and feed on a Redis Cluster (3 masters, 3 replicas)'
     for (const [n, shard] of keys.shards.entries()) {
       const id = entries.find((entry) => keys.shardOf('jti', entry.id) === n)!.id;
       const slots = await Promise.all(
-        [keys.entry('jti', id), shard.index, shard.channel, shard.epoch].map((key) => cluster.masterOf(key)),
+        [keys.entry('jti', id), shard.index, shard.stream, shard.channel, shard.epoch].map((key) =>
+          cluster.masterOf(key),
+        ),
       );
       expect(new Set(slots).size).toBe(1);
     }
@@ -110,6 +112,39 @@ describe('revocation writer and feed on a Redis Cluster (3 masters, 3 replicas)'
     expect(subscriber.isFresh()).toBe(true);
     expect(await subscriber.checkDirect(claimsOf(after[0]!.id))).toBe(true);
     expect(await subscriber.checkDirect(claimsOf('never-revoked'))).toBe(false);
+  });
+
+  it('after its subscribers are dropped, a feed catches every shard up from its own stream', async () => {
+    const prefix = testPrefix('cluster');
+    const write = await writer(prefix);
+    await write.writeAll(onePerShard(prefix, 'before'));
+    const modes: string[] = [];
+    const subscriber = new RevocationFeed({
+      redisCluster: { nodes: cluster.nodes, shards: SHARDS },
+      prefix,
+      ...FAST,
+      observer: { snapshot: (_entries, _ms, mode) => modes.push(mode) },
+    });
+    closers.push(() => subscriber.close());
+    await subscriber.start();
+    expect(modes).toEqual(['full']);
+    // Every master drops its sharded subscribers; a revocation on every shard meanwhile has no receiver.
+    for (const node of cluster.nodes) {
+      const direct = new Redis(Number(node.split(':')[1]), '127.0.0.1');
+      await direct.client('KILL', 'TYPE', 'pubsub').catch(() => 0);
+      direct.disconnect();
+    }
+    const gap = onePerShard(prefix, 'gap');
+    await write.writeAll(gap);
+    await vi.waitFor(
+      () => {
+        expect(subscriber.status().synced).toBe(true);
+        expect(gap.every((entry) => subscriber.cache.isRevoked(claimsOf(entry.id)))).toBe(true);
+      },
+      { timeout: 10_000, interval: 20 },
+    );
+    expect(modes.length).toBeGreaterThan(1);
+    expect(modes.slice(1).every((mode) => mode === 'resumed')).toBe(true);
   });
 
   it('a snapshot that fails after the echoes were lost is retried: the feed does not stay unsynced forever', async () => {

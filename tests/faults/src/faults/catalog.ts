@@ -5,10 +5,12 @@ import {
   freeze,
   killCommandClients,
   killSubscribers,
+  killSubscribersAndEpoch,
   overflowSubscribers,
   pauseClients,
   pauseWrites,
   restartEmpty,
+  trimStreamAndKillSubscribers,
 } from './redis.ts';
 
 /**
@@ -17,6 +19,8 @@ import {
  */
 export type Fault =
   | { kind: 'kill-subscribers' }
+  | { kind: 'stream-trimmed' }
+  | { kind: 'epoch-change-on-resume' }
   | { kind: 'kill-normal-clients' }
   | { kind: 'redis-restart-empty' }
   | { kind: 'flushall' }
@@ -32,6 +36,12 @@ export async function inject(fleet: Fleet, fault: Fault): Promise<void> {
   switch (fault.kind) {
     case 'kill-subscribers':
       await killSubscribers(fleet.redis);
+      return;
+    case 'stream-trimmed':
+      await trimStreamAndKillSubscribers(fleet.redis, fleet.prefix);
+      return;
+    case 'epoch-change-on-resume':
+      await killSubscribersAndEpoch(fleet.redis, fleet.prefix);
       return;
     case 'kill-normal-clients':
       await killCommandClients(fleet.redis);

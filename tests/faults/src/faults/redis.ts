@@ -25,6 +25,23 @@ export async function killCommandClients(redis: PrivateRedis): Promise<number> {
   return Number(await redisCli(redis, 'CLIENT', 'KILL', 'TYPE', 'normal'));
 }
 
+/**
+ * Trims the revocation stream to nothing older than now, then drops every subscriber: no feed finds the
+ * entry it last applied, so each must read the whole index again instead of resuming.
+ */
+export async function trimStreamAndKillSubscribers(redis: PrivateRedis, prefix: string): Promise<void> {
+  await redisCli(redis, 'XTRIM', `${prefix}stream`, 'MINID', String(Date.now() + 1));
+  await killSubscribers(redis);
+}
+
+/**
+ * Drops every subscriber and, at once, the revocation epoch: the feeds start catching up from the stream
+ * while the auth app's guardian re-seeds Redis under a new epoch, so their resumes meet the change.
+ */
+export async function killSubscribersAndEpoch(redis: PrivateRedis, prefix: string): Promise<void> {
+  await Promise.all([killSubscribers(redis), redisCli(redis, 'DEL', `${prefix}epoch`)]);
+}
+
 /** Deletes every key, the revocation epoch included: the auth app's guardian must re-seed from Postgres. */
 export async function flushAll(redis: PrivateRedis): Promise<void> {
   await redisCli(redis, 'FLUSHALL');
