@@ -67,6 +67,25 @@ export function checkGoals(rows: readonly Row[]): GoalCheck[] {
           met: null,
         },
     ratio('resync: ≤ 1.5× the floor', resyncOurs, resyncFloor, (r) => r <= 1.5, '× floor'),
+    find('resume', 'ours-resume', 'ms', FULL_SIZE) || !find('resume', 'ours-resume', 'ms')
+      ? absolute(
+          'resume: ≤ 20 ms after a 2 s gap at 1M',
+          find('resume', 'ours-resume', 'ms', FULL_SIZE),
+          (v) => v <= 20,
+          'ms',
+        )
+      : {
+          goal: 'resume: ≤ 20 ms after a 2 s gap at 1M',
+          measured: 'not measured at 1M (quick run)',
+          met: null,
+        },
+    ratio(
+      'resume: ≥ 100× faster than a reload',
+      find('resume', 'reload', 'ms'),
+      find('resume', 'ours-resume', 'ms'),
+      (r) => r >= 100,
+      '× faster',
+    ),
     absolute('logout: ≥ 2,000 logouts/s', logout('ours'), (v) => v >= 2000, '/s'),
     ratio(
       "logout: ours ≥ 0.5× the floor's rate",

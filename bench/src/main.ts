@@ -19,6 +19,7 @@ import { runHttp } from './workloads/http.ts';
 import { runLogout } from './workloads/logout.ts';
 import { runMemory } from './workloads/memory.ts';
 import { runPropagation } from './workloads/propagation.ts';
+import { runResume } from './workloads/resume.ts';
 import { runResync } from './workloads/resync.ts';
 
 const WORKLOADS: Record<string, (context: BenchContext) => Promise<Row[]>> = {
@@ -27,6 +28,7 @@ const WORKLOADS: Record<string, (context: BenchContext) => Promise<Row[]>> = {
   propagation: runPropagation,
   memory: runMemory,
   resync: runResync,
+  resume: runResume,
   logout: runLogout,
 };
 const RESULTS_DIR = fileURLToPath(new URL('../results', import.meta.url));

@@ -52,6 +52,7 @@ const BASELINE: Record<string, string> = {
   propagation: 'raw',
   memory: 'map',
   resync: 'floor',
+  resume: 'reload',
   logout: 'floor',
 };
 

@@ -71,10 +71,10 @@ export async function runResync(context: BenchContext): Promise<Row[]> {
   }
 }
 
-/** Live revoked tokens with realistic ids, expiring over the next 15 minutes. */
-function* liveEntries(count: number): Generator<RevocationEntry> {
+/** Live revoked tokens with realistic ids, expiring over 15 minutes from `minLifetimeSec` on. */
+export function* liveEntries(count: number, minLifetimeSec = 120): Generator<RevocationEntry> {
   const now = Math.floor(Date.now() / 1000);
   for (let i = 0; i < count; i++) {
-    yield { kind: 'jti', id: randomBytes(16).toString('base64url'), exp: now + 120 + (i % 900) };
+    yield { kind: 'jti', id: randomBytes(16).toString('base64url'), exp: now + minLifetimeSec + (i % 900) };
   }
 }
