@@ -140,6 +140,7 @@ export async function buildDeps(
       env.REDIS_REPLICA_WAIT_MS > 0 ? { replicas: 1, timeoutMs: env.REDIS_REPLICA_WAIT_MS } : undefined,
     prefix: env.REVOCATION_PREFIX,
     clockToleranceSec: env.CLOCK_TOLERANCE_SEC,
+    streamRetentionMs: env.REVOCATION_STREAM_RETENTION_MS,
   });
   const relay = new RevocationRelay({ db, writer, logger, onDelivered: metrics.relayed });
   const guardian = new RedisGuardian({

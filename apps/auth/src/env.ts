@@ -24,6 +24,16 @@ const authEnv = defineAppEnv(
      * replica to hold it (`WAIT 1`), shrinking what a failover can lose. 0 (default): do not wait.
      */
     REDIS_REPLICA_WAIT_MS: seconds(0, 5000, 0),
+    /**
+     * How long each revocation stays in Redis's revocation stream: a service disconnected for less catches
+     * up by replaying it; after a longer outage it reads every live revocation again. 10 minutes by default.
+     */
+    REVOCATION_STREAM_RETENTION_MS: z.coerce
+      .number()
+      .int()
+      .min(10_000)
+      .max(24 * 3600_000)
+      .default(600_000),
     /** Access-token lifetime: short, since a token outlives nothing but its revocation (docs/architecture.md, "Tokens"). */
     ACCESS_TOKEN_TTL_SEC: seconds(30, 3600, 900),
     REFRESH_TOKEN_TTL_SEC: seconds(300, 90 * 24 * 3600, 30 * 24 * 3600),
