@@ -6,6 +6,7 @@ import { renderChart } from './chart.ts';
 import type { GoalCheck } from './goals.ts';
 import { formatNumber, type Row } from './runner.ts';
 import { pairedRatio } from './stats.ts';
+import { PEER_SIZE } from './workloads/fleet-size.ts';
 
 export interface Results {
   machine: Machine;
@@ -53,6 +54,8 @@ const BASELINE: Record<string, string> = {
   memory: 'map',
   resync: 'floor',
   logout: 'floor',
+  fleet: `ours-${PEER_SIZE}`,
+  'fleet-herd': 'ours',
 };
 
 /** A Markdown table, readable as plain text too. */
