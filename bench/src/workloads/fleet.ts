@@ -30,9 +30,9 @@ const CHECK_EVERY_MS = 20;
 const BURST = 25;
 /**
  * The herd's mitigations tried, beside the feed as it is ({ jitterMs: 0 }). `BENCH_FLEET_HERD` replaces
- * them: comma-separated `jitterMs[:batch]`, e.g. `0,4000,0:1000,4000:1000`.
+ * them: comma-separated `jitterMs[:batch]`, e.g. `0,4000,0:1000,15000:1000`.
  */
-const HERD_PLANS: HerdPlan[] = parsePlans(process.env.BENCH_FLEET_HERD ?? '0,4000,0:1000,4000:1000');
+const HERD_PLANS: HerdPlan[] = parsePlans(process.env.BENCH_FLEET_HERD ?? '0,4000,0:1000,15000:1000');
 
 type Applied = Extract<FromChild, { type: 'applied' }>;
 type HerdDone = Extract<FromChild, { type: 'herd-done' }>;
