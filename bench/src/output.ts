@@ -83,7 +83,9 @@ export function renderTable(rows: readonly Row[]): string {
 
 /** `0.862× open`, or `1/536 of tutorial` where a plain factor would be unreadably small. */
 function versus(ratio: number, peer: string): string {
-  return ratio >= 0.1 ? `${formatNumber(ratio)}× ${peer}` : `1/${formatNumber(1 / ratio)} of ${peer}`;
+  return ratio >= 0.1 || ratio === 0
+    ? `${formatNumber(ratio)}× ${peer}`
+    : `1/${formatNumber(1 / ratio)} of ${peer}`;
 }
 
 export function renderGoals(goals: readonly GoalCheck[]): string {
