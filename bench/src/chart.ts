@@ -16,6 +16,14 @@ const LOWER_IS_BETTER = new Set([
   'ms',
   'p50_ms_at_200',
   'p99_ms_at_200',
+  'first_process_p50_ms',
+  'redis_us_per_rev',
+  'redis_us_per_rev_burst',
+  'herd_ms',
+  'first_fresh_ms',
+  'unavailable_pct',
+  'direct_p99_ms',
+  'redis_cpu_s',
   ...MEMORY_KINDS.map(memoryMetric),
 ]);
 /** Metrics with an absolute goal are drawn against it too (an outlined bar), by `workload metric`. */

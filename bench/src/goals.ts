@@ -1,6 +1,7 @@
 // The goals of issue 6, checked against a run's rows.
 import { formatNumber, type Row } from './runner.ts';
 import { pairedRatio } from './stats.ts';
+import { FLEET_SIZE, PEER_SIZE } from './workloads/fleet-size.ts';
 import { MEMORY_KINDS, memoryMetric } from './workloads/memory-kinds.ts';
 
 export interface GoalCheck {
@@ -30,6 +31,7 @@ export function checkGoals(rows: readonly Row[]): GoalCheck[] {
   const http = (variant: string) => find('http', variant, 'req_per_s');
   const p99 = (variant: string) => find('propagation', variant, 'p99_ms');
   const logout = (variant: string, metric = 'per_s') => find('logout', variant, metric);
+  const fleetP99 = (instances: number) => find('fleet', `ours-${instances}`, 'p99_ms');
 
   return [
     absolute('check: seen-before ≤ 1.5 µs per check', seen, (v) => v <= 1.5, 'µs'),
@@ -95,6 +97,13 @@ export function checkGoals(rows: readonly Row[]): GoalCheck[] {
       '× floor',
     ),
     absolute('logout: p99 ≤ 25 ms at 200 logouts/s', logout('ours', 'p99_ms_at_200'), (v) => v <= 25, 'ms'),
+    ratio(
+      `fleet: p99 to the last of ${FLEET_SIZE} instances ≤ 2× with ${PEER_SIZE}`,
+      fleetP99(FLEET_SIZE),
+      fleetP99(PEER_SIZE),
+      (r) => r <= 2,
+      `× ${PEER_SIZE} instances`,
+    ),
   ];
 }
 

@@ -15,6 +15,7 @@ import {
 } from './output.ts';
 import { type BenchContext, Progress, type Row } from './runner.ts';
 import { runCheck } from './workloads/check.ts';
+import { runFleet } from './workloads/fleet.ts';
 import { runHttp } from './workloads/http.ts';
 import { runLogout } from './workloads/logout.ts';
 import { runMemory } from './workloads/memory.ts';
@@ -30,6 +31,7 @@ const WORKLOADS: Record<string, (context: BenchContext) => Promise<Row[]>> = {
   resync: runResync,
   resume: runResume,
   logout: runLogout,
+  fleet: runFleet,
 };
 const RESULTS_DIR = fileURLToPath(new URL('../results', import.meta.url));
 const README = fileURLToPath(new URL('../../README.md', import.meta.url));

@@ -6,6 +6,7 @@ import { renderChart } from './chart.ts';
 import type { GoalCheck } from './goals.ts';
 import { formatNumber, type Row } from './runner.ts';
 import { pairedRatio } from './stats.ts';
+import { PEER_SIZE } from './workloads/fleet-size.ts';
 
 export interface Results {
   machine: Machine;
@@ -54,6 +55,8 @@ const BASELINE: Record<string, string> = {
   resync: 'floor',
   resume: 'reload',
   logout: 'floor',
+  fleet: `ours-${PEER_SIZE}`,
+  'fleet-herd': 'ours',
 };
 
 /** A Markdown table, readable as plain text too. */
@@ -81,7 +84,9 @@ export function renderTable(rows: readonly Row[]): string {
 
 /** `0.862× open`, or `1/536 of tutorial` where a plain factor would be unreadably small. */
 function versus(ratio: number, peer: string): string {
-  return ratio >= 0.1 ? `${formatNumber(ratio)}× ${peer}` : `1/${formatNumber(1 / ratio)} of ${peer}`;
+  return ratio >= 0.1 || ratio === 0
+    ? `${formatNumber(ratio)}× ${peer}`
+    : `1/${formatNumber(1 / ratio)} of ${peer}`;
 }
 
 export function renderGoals(goals: readonly GoalCheck[]): string {
