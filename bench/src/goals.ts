@@ -104,6 +104,12 @@ export function checkGoals(rows: readonly Row[]): GoalCheck[] {
       (r) => r <= 2,
       `× ${PEER_SIZE} instances`,
     ),
+    absolute(
+      `fleet-herd: ≤ 1% of direct checks refused while ${FLEET_SIZE} instances reload (resyncJitterMs 15 s)`,
+      find('fleet-herd', 'ours+jitter-15s', 'unavailable_pct'),
+      (v) => v <= 1,
+      '%',
+    ),
   ];
 }
 

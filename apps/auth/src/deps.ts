@@ -157,6 +157,7 @@ export async function buildDeps(
     redisCluster: target.cluster,
     prefix: env.REVOCATION_PREFIX,
     staleAfterMs: env.REVOCATION_STALE_AFTER_MS,
+    resyncJitterMs: env.REVOCATION_RESYNC_JITTER_MS,
     observer: metrics.auth,
     logger,
   });

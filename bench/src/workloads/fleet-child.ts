@@ -3,13 +3,13 @@
 //
 // Propagation: reports, once per revocation and group, the monotonic clock (shared by every process
 // of the machine) at which the LAST feed of that group in this process applied it.
-// Herd: after the parent sets a new epoch, watches every fleet feed until it is fresh again under
+// Herd: builds the fleet's feeds anew with the plan's options (batch, resync jitter) while Redis holds
+// next to nothing; after the parent re-seeds and sets a new epoch, watches every fleet feed until it is fresh again under
 // that epoch, while a trickle of direct checks (what a guard does for a request on a stale instance)
 // runs on whichever fleet feeds are stale; reports when the last one got fresh and how the checks went.
 import { type AccessClaims, isAuthError, RevocationFeed } from '@revoke/auth';
-import { Redis } from 'ioredis';
 import { quantile } from '../stats.ts';
-import { type HerdPlan, plannedScan } from './fleet-herd-plan.ts';
+import type { HerdPlan } from './fleet-herd-plan.ts';
 
 const [redisUrl = '', fleetPrefix = '', peerPrefix = '', fleetCount = '0', peerCount = '0'] =
   process.argv.slice(2);
@@ -27,7 +27,7 @@ export type FromChild =
   | { type: 'ready' }
   | { type: 'applied'; group: Group; id: string; at: number }
   | { type: 'armed' }
-  | { type: 'herd-done'; firstAt: number; lastAt: number; checks: DirectChecks; delayedScans: number };
+  | { type: 'herd-done'; firstAt: number; lastAt: number; checks: DirectChecks };
 
 /** What the trickle of direct checks got while this process's fleet feeds were stale. */
 export interface DirectChecks {
@@ -44,16 +44,27 @@ export interface DirectChecks {
 const send = (message: FromChild) => process.send?.(message);
 const now = () => Number(process.hrtime.bigint());
 
-const groups: Record<Group, RevocationFeed[]> = {
-  fleet: Array.from(
+/** The fleet's feeds, shaped by a herd plan (the feed's own options; none: its defaults). */
+const fleetFeeds = (plan?: HerdPlan) =>
+  Array.from(
     { length: Number(fleetCount) },
-    () => new RevocationFeed({ redisUrl, prefix: fleetPrefix }),
-  ),
+    () =>
+      new RevocationFeed({
+        redisUrl,
+        prefix: fleetPrefix,
+        ...(plan?.batch !== undefined ? { snapshotBatch: plan.batch } : {}),
+        resyncJitterMs: plan?.jitterMs ?? 0,
+      }),
+  );
+const groups: Record<Group, RevocationFeed[]> = {
+  fleet: fleetFeeds(),
   peer: Array.from({ length: Number(peerCount) }, () => new RevocationFeed({ redisUrl, prefix: peerPrefix })),
 };
 
 // Propagation: count each revocation's applications per group; the last one of the group reports.
-for (const group of ['fleet', 'peer'] as const) {
+for (const group of ['fleet', 'peer'] as const) watchPropagation(group);
+
+function watchPropagation(group: Group): void {
   const seen = new Map<string, number>();
   const size = groups[group].length;
   for (const feed of groups[group]) {
@@ -71,20 +82,12 @@ for (const group of ['fleet', 'peer'] as const) {
   }
 }
 
-// The herd prototype of a mitigation (random delay before a snapshot's scan, or another batch size)
-// is applied where the feed's snapshot reaches Redis: its command connection's ZSCAN.
-let plan: HerdPlan | undefined;
-let delayedScans = 0;
-const scanning = Redis.prototype as unknown as { zscan: (...args: unknown[]) => Promise<unknown> };
-const zscan = scanning.zscan;
-scanning.zscan = function (this: Redis, ...args: unknown[]) {
-  const planned = plannedScan(plan, args, Math.random());
-  if (planned.delayMs > 0) delayedScans++;
-  const run = () => zscan.apply(this, planned.args);
-  return planned.delayMs > 0
-    ? new Promise((resolve) => setTimeout(resolve, planned.delayMs)).then(run)
-    : run();
-};
+/** New fleet feeds with the plan's options, started on what Redis holds now (the parent keeps it small). */
+async function reshapeFleet(plan: HerdPlan): Promise<void> {
+  await Promise.all(groups.fleet.map((feed) => feed.close()));
+  groups.fleet = fleetFeeds(plan);
+  await Promise.all(groups.fleet.map((feed) => feed.start()));
+}
 
 let herd: { setEpoch: (epoch: string) => void; stop: () => void } | undefined;
 
@@ -145,10 +148,8 @@ function armHerd(checkEveryMs: number): void {
       firstAt: Math.min(...times),
       lastAt: Math.max(...times),
       checks: { ...checks, p99Ms: quantile(latencies, 0.99) },
-      delayedScans,
     });
     herd = undefined;
-    plan = undefined;
   }
 
   herd = {
@@ -159,7 +160,6 @@ function armHerd(checkEveryMs: number): void {
       clearInterval(trickle);
       clearInterval(watch);
       herd = undefined;
-      plan = undefined;
     },
   };
 }
@@ -167,10 +167,10 @@ function armHerd(checkEveryMs: number): void {
 process.on('message', (message: ToChild) => {
   if (message.type === 'herd-arm') {
     herd?.stop();
-    plan = message.plan;
-    delayedScans = 0;
-    armHerd(message.checkEveryMs);
-    send({ type: 'armed' });
+    void reshapeFleet(message.plan).then(() => {
+      armHerd(message.checkEveryMs);
+      send({ type: 'armed' });
+    });
   } else if (message.type === 'herd-epoch') {
     herd?.setEpoch(message.epoch);
   } else if (message.type === 'herd-abort') {

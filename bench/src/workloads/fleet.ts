@@ -10,8 +10,8 @@
 // `writer.setEpoch()`, which makes every fleet feed take a full snapshot at once; timed until the last
 // of the 256 is fresh again under the new epoch. Meanwhile each process runs a trickle of direct
 // checks (`feed.checkDirect`, 250 ms budget) on its stale feeds, as a guard would for each request:
-// the share that throws REVOCATION_UNAVAILABLE would have been answered 503. Variants are prototypes
-// of mitigations applied from the bench side (see fleet-herd-plan.ts), beside the feed as it is.
+// the share that throws REVOCATION_UNAVAILABLE would have been answered 503. Variants are the feed's
+// own options for this (`snapshotBatch`, `resyncJitterMs`; see fleet-herd-plan.ts).
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRevocationWriter, type RevocationEntry } from '@revoke/auth';
@@ -29,10 +29,11 @@ const CHECK_EVERY_MS = 20;
 /** Revocations per `writeAll` pipeline in the burst part of a propagation round. */
 const BURST = 25;
 /**
- * The herd's mitigations tried, beside the feed as it is ({ jitterMs: 0 }). `BENCH_FLEET_HERD` replaces
- * them: comma-separated `jitterMs[:batch]`, e.g. `0,4000,0:1000,15000:1000`.
+ * The herd's shapes: the feed's batch before this workload (5000), its default now (1000), and the
+ * default with `resyncJitterMs` 15 s (about the herd's length here). `BENCH_FLEET_HERD` replaces them:
+ * comma-separated `jitterMs[:batch]`, e.g. `0:5000,0,15000`.
  */
-const HERD_PLANS: HerdPlan[] = parsePlans(process.env.BENCH_FLEET_HERD ?? '0,4000,0:1000,15000:1000');
+const HERD_PLANS: HerdPlan[] = parsePlans(process.env.BENCH_FLEET_HERD ?? '0:5000,0,15000');
 
 type Applied = Extract<FromChild, { type: 'applied' }>;
 type HerdDone = Extract<FromChild, { type: 'herd-done' }>;
@@ -170,10 +171,13 @@ export async function runFleet(context: BenchContext): Promise<Row[]> {
     const live = liveEntries(entries);
     /** Re-seeds every entry and sets a new epoch: every fleet feed takes a full snapshot at once. */
     async function herd(plan: HerdPlan): Promise<Measurement> {
-      await writers.fleet.seed(live);
-      const armed = children.map((child) => nextMessage(child, isMessage('armed')));
+      // The feeds are built anew with the plan's options on an empty index, then the re-seed fills it.
+      await removeKeys(redis, [prefixes.fleet]);
+      await writers.fleet.setEpoch();
+      const armed = children.map((child) => nextMessage(child, isMessage('armed'), 120_000));
       for (const child of children) tell(child, { type: 'herd-arm', plan, checkEveryMs: CHECK_EVERY_MS });
       await Promise.all(armed);
+      await writers.fleet.seed(live);
       const done = children.map((child) => nextMessage<HerdDone>(child, isMessage('herd-done'), 600_000));
       const cpuStart = await redisCpu(redis);
       const started = Number(process.hrtime.bigint());
@@ -225,8 +229,8 @@ export async function runFleet(context: BenchContext): Promise<Row[]> {
       `herd_ms: setEpoch → the last feed fresh again under the new epoch; first_fresh_ms: → the first.`,
       `direct checks: each process, every ${CHECK_EVERY_MS} ms, feed.checkDirect (250 ms budget) on its next stale feed;`,
       'unavailable_pct: share that threw REVOCATION_UNAVAILABLE (a guard answers 503); direct_p99_ms: of those answered.',
-      "Mitigations are bench-side prototypes on the feeds' snapshot ZSCANs: jitter-Xs = a random delay in [0, X)",
-      'before each snapshot scan starts (the feed already distrusts its cache meanwhile); batch-N = ZSCAN COUNT N instead of 5000.',
+      'Variants are feed options: jitter-Xs = resyncJitterMs X (each feed reloads after a random delay in [0, X), untrusted',
+      'meanwhile); batch-N = snapshotBatch N (ZSCAN COUNT; the default is 1000).',
     ];
     return [...propagationRows, ...herdRows];
   } finally {

@@ -28,6 +28,8 @@ export interface AuthStackOptions {
   audience: string;
   clockToleranceSec: number;
   staleAfterMs: number;
+  /** See `RevocationFeedOptions.resyncJitterMs` (default 0). */
+  resyncJitterMs?: number | undefined;
   maxLifetimeSec: number;
   logger: Logger;
   /** Default: the auth app's `/.well-known/jwks.json`, cached, with a cooldown on unknown `kid`s. */
@@ -76,6 +78,7 @@ export function createAuthStack(options: AuthStackOptions): AuthStack {
     redisCluster: options.redisCluster,
     prefix: options.prefix,
     staleAfterMs: options.staleAfterMs,
+    resyncJitterMs: options.resyncJitterMs ?? 0,
     observer: metrics,
     logger: options.logger,
   });
@@ -103,6 +106,7 @@ export interface AuthStackEnv {
   /** Unset: the auth app's. Set larger than the auth app's: the service refuses to start. */
   CLOCK_TOLERANCE_SEC?: number | undefined;
   REVOCATION_STALE_AFTER_MS: number;
+  REVOCATION_RESYNC_JITTER_MS?: number | undefined;
   /** Unset: the auth app's access-token lifetime. Set larger: the service refuses to start. */
   MAX_TOKEN_LIFETIME_SEC?: number | undefined;
   /** This service's audience for service tokens, when it serves internal procedures. */
@@ -146,6 +150,7 @@ export async function startAuthStack(
     audience: env.TOKEN_AUDIENCE,
     clockToleranceSec: policy.clockToleranceSec,
     staleAfterMs: env.REVOCATION_STALE_AFTER_MS,
+    resyncJitterMs: env.REVOCATION_RESYNC_JITTER_MS,
     maxLifetimeSec: policy.maxTokenLifetimeSec,
     logger,
     serviceAudience: env.SERVICE_AUDIENCE,

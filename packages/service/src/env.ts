@@ -33,6 +33,11 @@ export const sharedEnvShape = {
   /** S: past this staleness the revocation cache's silence is not trusted (docs/architecture.md, "Revocation"). */
   REVOCATION_STALE_AFTER_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
   /**
+   * After Redis is re-seeded, each instance reloads after a random delay up to this long, so a large
+   * fleet reloads one after another instead of all at once (docs/scaling.md). 0 (default): at once.
+   */
+  REVOCATION_RESYNC_JITTER_MS: z.coerce.number().int().min(0).max(300_000).default(0),
+  /**
    * Whether the auth app's cookies are `Secure`, which names the access-token cookie the services read
    * (`__Host-access_token` when they are). Unset: as the auth app decides, from `AUTH_URL`.
    */

@@ -22,7 +22,7 @@ export interface SnapshotResult {
 /** Options of {@link loadSnapshot}. */
 export interface SnapshotOptions {
   timeoutMs: number;
-  /** Index members per ZSCAN, and stream entries per XRANGE (default 5000). */
+  /** Index members per ZSCAN, and stream entries per XRANGE (default 1000). */
   batch?: number;
   /**
    * Where the cache was last complete. A shard whose stream still reaches back to it is caught up from
@@ -49,7 +49,7 @@ export async function loadSnapshot(
   const deadline = Date.now() + options.timeoutMs;
   const remaining = () => Math.max(1, deadline - Date.now());
   const timed = <T>(promise: Promise<T>) => withTimeout(promise, remaining(), 'revocation snapshot');
-  const batch = options.batch ?? 5000;
+  const batch = options.batch ?? 1000;
   // Separate GETs: in a cluster the shards' epochs sit in different slots (MGET would be CROSSSLOT).
   const readEpochs = () => timed(Promise.all(keys.shards.map((shard) => redis.get(shard.epoch))));
   const before = await readEpochs();

@@ -5,8 +5,7 @@ import type { RevocationCache } from '../cache.ts';
 import { createRedisClient, type RedisClient, type RedisClusterConfig } from '../connection.ts';
 import { lookupIds } from '../entry.ts';
 import { DEFAULT_CLUSTER_SHARDS, type RevocationKeys, revocationKeys } from '../keys.ts';
-import { combinedEpoch, loadSnapshot, type SnapshotResult } from '../snapshot.ts';
-import type { ResumePoint } from '../stream-replay.ts';
+import { combinedEpoch, loadSnapshot, type SnapshotOptions, type SnapshotResult } from '../snapshot.ts';
 import {
   connectAll,
   type FeedTransport,
@@ -163,12 +162,8 @@ export class ClusterTransport implements FeedTransport {
     return this.#cmd.status === 'ready';
   }
 
-  snapshot(
-    cache: RevocationCache,
-    timeoutMs: number,
-    from: ResumePoint | undefined,
-  ): Promise<SnapshotResult> {
-    return loadSnapshot(this.#cmd, this.#keys, cache, { timeoutMs, from });
+  snapshot(cache: RevocationCache, options: SnapshotOptions): Promise<SnapshotResult> {
+    return loadSnapshot(this.#cmd, this.#keys, cache, options);
   }
 
   /**

@@ -5,7 +5,7 @@ import { type PrivateRedis, startPrivateRedis, testPrefix } from '../../testing/
 import type { RevocationEntry } from '../entry.ts';
 import { revocationKeys } from '../keys.ts';
 import { createRevocationWriter, type RevocationWriter } from '../writer.ts';
-import { RevocationFeed } from './feed.ts';
+import { RevocationFeed, type RevocationFeedOptions } from './feed.ts';
 
 // Short S and heartbeat so each case finishes in a second or two; the defaults are 3 s and 1 s.
 const FAST = { staleAfterMs: 1000, heartbeatMs: 200, directTimeoutMs: 200 } as const;
@@ -45,12 +45,13 @@ function client(): Redis {
 }
 
 /** A feed that records how each of its snapshots went: mode and entries loaded. */
-function recordingFeed(prefix: string) {
+function recordingFeed(prefix: string, options: RevocationFeedOptions = {}) {
   const snapshots: { mode: 'full' | 'resumed'; entries: number }[] = [];
   const feed = new RevocationFeed({
     redisUrl: redis.url,
     prefix,
     ...FAST,
+    ...options,
     observer: { snapshot: (entries, _ms, mode) => snapshots.push({ mode, entries }) },
   });
   open.push(feed);
@@ -154,5 +155,34 @@ describe('a feed that reconnects catches up from the stream', () => {
     const { feed, snapshots } = recordingFeed(prefix);
     await feed.start();
     expect(snapshots).toEqual([{ mode: 'full', entries: 10_001 }]);
+  });
+});
+
+describe('a reload after a re-seed, spread by resyncJitterMs', () => {
+  it('waits untrusted (requests go to Redis) until its delay is up; a gap meanwhile reloads at once', async () => {
+    const prefix = testPrefix('jitter');
+    const writer = createRevocationWriter({ redis: client(), prefix });
+    await writer.setEpoch();
+    // A delay far longer than the test: the reload after the re-seed can only come from the gap.
+    const { feed, snapshots } = recordingFeed(prefix, { resyncJitterMs: 600_000 });
+    await feed.start();
+    expect(snapshots).toHaveLength(1);
+    // Only in the index, never announced: it reaches the cache by a reload alone.
+    await writer.seed([{ kind: 'sid', id: 'reseeded-only', exp: nowSec() + 600 }]);
+    const epoch = await writer.setEpoch();
+    await vi.waitFor(() => expect(feed.isFresh()).toBe(false), { timeout: 3000, interval: 5 });
+    // Several heartbeats and ticks later it still waits, untrusted, and has not reloaded.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(feed.isFresh()).toBe(false);
+    expect(snapshots).toHaveLength(1);
+    await expect(feed.checkDirect({ ...claimsOf('x'), sid: 'reseeded-only' })).resolves.toBe(true);
+
+    await client().client('KILL', 'TYPE', 'pubsub');
+    await vi.waitFor(() => expect(feed.status()).toMatchObject({ synced: true, epoch }), {
+      timeout: 3000,
+      interval: 10,
+    });
+    expect(snapshots.at(-1)!.mode).toBe('full');
+    expect(feed.cache.isRevoked({ ...claimsOf('x'), sid: 'reseeded-only' })).toBe(true);
   });
 });

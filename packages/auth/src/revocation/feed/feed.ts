@@ -1,62 +1,18 @@
-import type { RedisOptions } from 'ioredis';
 import type { AccessClaims } from '../../claims.ts';
 import { type AuthObserver, type Logger, silentLogger } from '../../observer.ts';
 import { RevocationCache } from '../cache.ts';
-import type { RedisClusterConfig } from '../connection.ts';
-import { type RevocationEntry, revocationEventSchema } from '../entry.ts';
+import { revocationEventSchema } from '../entry.ts';
 import { DEFAULT_PREFIX } from '../keys.ts';
 import { createTransport } from './create-transport.ts';
 import { checkDirect } from './direct-check.ts';
+import type { FeedApplied, FeedStatus, RevocationFeedOptions } from './feed-options.ts';
 import { FeedState, type SnapshotVerdict } from './feed-state.ts';
 import { HeartbeatLoop } from './heartbeat-loop.ts';
 import { MutableResumePoint } from './resume-point.ts';
 import { sweepExpired } from './sweeper.ts';
 import type { FeedTransport } from './transport.ts';
 
-export interface RevocationFeedOptions {
-  /** Default `redis://127.0.0.1:6379`. */
-  redisUrl?: string;
-  /**
-   * A Redis Cluster instead of `redisUrl`: events arrive by sharded pub/sub (`SSUBSCRIBE` to every
-   * shard's channel, one subscriber connection per master) and snapshots read every shard.
-   */
-  redisCluster?: RedisClusterConfig | undefined;
-  /** Extra ioredis options for both connections (TLS, password, …); per node in a cluster. */
-  redisOptions?: RedisOptions;
-  /** Key namespace; must match the writer's. */
-  prefix?: string;
-  /** The cache to keep complete; a new one by default. */
-  cache?: RevocationCache;
-  /** S: past this much staleness the cache's silence is no longer trusted (default 3000 ms). */
-  staleAfterMs?: number;
-  /** How often the feed proves it is alive (default 1000 ms). */
-  heartbeatMs?: number;
-  /** Budget of one direct Redis check on the request path (default 250 ms). */
-  directTimeoutMs?: number;
-  /** Budget of one snapshot (default 30 s). */
-  snapshotTimeoutMs?: number;
-  observer?: AuthObserver;
-  logger?: Logger;
-}
-
-/** What `/readyz` and operators see. */
-export interface FeedStatus {
-  /** The first complete snapshot has loaded. */
-  ready: boolean;
-  /** Subscribed, snapshot loaded since the last (re)connect, epoch confirmed. */
-  synced: boolean;
-  /** Milliseconds since the cache was last proven complete. */
-  stalenessMs: number;
-  /** Redis's revocation epoch as last seen; null when Redis lost its data and was not re-seeded. */
-  epoch: string | null;
-  entries: number;
-}
-
-/**
- * What the feed applied to its cache: one entry from an event, or a completed resync (after which
- * anything may have been added unseen, since pub/sub is at-most-once: listeners re-check).
- */
-export type FeedApplied = { type: 'entry'; entry: RevocationEntry } | { type: 'resynced' };
+export type { FeedApplied, FeedStatus, RevocationFeedOptions } from './feed-options.ts';
 
 /**
  * Keeps a {@link RevocationCache} complete from Redis (docs/architecture.md, "Revocation"). Pub/sub is at-most-once, so
@@ -79,6 +35,10 @@ export class RevocationFeed {
   readonly #heartbeatMs: number;
   readonly #directTimeoutMs: number;
   readonly #snapshotTimeoutMs: number;
+  readonly #snapshotBatch: number;
+  readonly #resyncJitterMs: number;
+  /** A reload after an epoch change, waiting out its random delay. */
+  #delayedResync: NodeJS.Timeout | undefined;
   readonly #observer: AuthObserver;
   readonly #log: Logger;
   readonly #listeners = new Set<(applied: FeedApplied) => void>();
@@ -99,6 +59,8 @@ export class RevocationFeed {
     this.#heartbeatMs = options.heartbeatMs ?? 1000;
     this.#directTimeoutMs = options.directTimeoutMs ?? 250;
     this.#snapshotTimeoutMs = options.snapshotTimeoutMs ?? 30_000;
+    this.#snapshotBatch = options.snapshotBatch ?? 1000;
+    this.#resyncJitterMs = options.resyncJitterMs ?? 0;
     this.#observer = options.observer ?? {};
     this.#log = options.logger ?? silentLogger;
     this.#firstSnapshot = new Promise((resolve) => {
@@ -183,6 +145,7 @@ export class RevocationFeed {
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#timer);
+    clearTimeout(this.#delayedResync);
     this.#transport.close();
   }
 
@@ -224,8 +187,17 @@ export class RevocationFeed {
     this.#emit({ type: 'entry', entry: event.entry });
   }
 
+  /** Starts the snapshot the state asks for: at once, or once ready after up to `resyncJitterMs`. */
   #snapshotIfWanted(): void {
-    if (this.#state.wantsSnapshot) void this.#resync();
+    if (!this.#state.wantsSnapshot || this.#delayedResync) return;
+    const delay = this.#state.ready ? Math.random() * this.#resyncJitterMs : 0;
+    if (delay < 1) return void this.#resync();
+    this.#delayedResync = setTimeout(() => {
+      this.#delayedResync = undefined;
+      // A gap meanwhile may have run one already.
+      if (this.#state.wantsSnapshot) void this.#resync();
+    }, delay);
+    this.#delayedResync.unref();
   }
 
   /** Takes snapshots until one settles the state (or fails: the heartbeat then retries). */
@@ -251,7 +223,11 @@ export class RevocationFeed {
     if (!this.#transport.canSnapshot()) return false;
     const ticket = this.#state.snapshotStarted(Date.now());
     if (!ticket) return false;
-    const result = await this.#transport.snapshot(this.cache, this.#snapshotTimeoutMs, this.#resumePoint);
+    const result = await this.#transport.snapshot(this.cache, {
+      timeoutMs: this.#snapshotTimeoutMs,
+      batch: this.#snapshotBatch,
+      from: this.#resumePoint,
+    });
     if (result.foreign !== undefined && !this.#foreignSaid) {
       this.#foreignSaid = true;
       this.#log.error(

@@ -4,8 +4,7 @@ import type { Logger } from '../../observer.ts';
 import type { RevocationCache } from '../cache.ts';
 import { lookupIds } from '../entry.ts';
 import { type RevocationKeys, revocationKeys } from '../keys.ts';
-import { loadSnapshot, type SnapshotResult } from '../snapshot.ts';
-import type { ResumePoint } from '../stream-replay.ts';
+import { loadSnapshot, type SnapshotOptions, type SnapshotResult } from '../snapshot.ts';
 import {
   connectAll,
   type FeedTransport,
@@ -80,12 +79,8 @@ export class SingleRedisTransport implements FeedTransport {
     return this.#cmd.status === 'ready';
   }
 
-  snapshot(
-    cache: RevocationCache,
-    timeoutMs: number,
-    from: ResumePoint | undefined,
-  ): Promise<SnapshotResult> {
-    return loadSnapshot(this.#cmd, this.#keys, cache, { timeoutMs, from });
+  snapshot(cache: RevocationCache, options: SnapshotOptions): Promise<SnapshotResult> {
+    return loadSnapshot(this.#cmd, this.#keys, cache, options);
   }
 
   readEntries(claims: AccessClaims): Promise<(string | null)[]> {

@@ -3,8 +3,7 @@ import type { AccessClaims } from '../../claims.ts';
 import type { Logger } from '../../observer.ts';
 import type { RevocationCache } from '../cache.ts';
 import type { RedisClient, RedisClusterConfig } from '../connection.ts';
-import type { SnapshotResult } from '../snapshot.ts';
-import type { ResumePoint } from '../stream-replay.ts';
+import type { SnapshotOptions, SnapshotResult } from '../snapshot.ts';
 
 /** What a transport reports to the feed. */
 export interface TransportEvents {
@@ -43,8 +42,8 @@ export interface FeedTransport {
   heartbeatLost(): void;
   /** The command connection is ready, so a snapshot may run. */
   canSnapshot(): boolean;
-  /** Brings `cache` up to date: from each shard's stream where it reaches back to `from`, else whole. */
-  snapshot(cache: RevocationCache, timeoutMs: number, from: ResumePoint | undefined): Promise<SnapshotResult>;
+  /** Brings `cache` up to date: from each shard's stream where it reaches back to `options.from`, else whole. */
+  snapshot(cache: RevocationCache, options: SnapshotOptions): Promise<SnapshotResult>;
   /**
    * The direct check's reads: a trust marker (null when Redis holds no epoch where these keys live), then
    * the entries of the token's jti, sid, sub (its not-before) and kid, each null when absent.
