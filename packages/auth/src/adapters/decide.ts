@@ -60,7 +60,8 @@ export interface RequestLike {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-const CSRF_MESSAGE =
+/** The message of a CSRF refusal (`CSRF_REQUIRED`, or FORBIDDEN in tRPC). */
+export const CSRF_MESSAGE =
   'Cross-site request refused: cookie-authenticated requests that change state must send the x-revoke-csrf header';
 
 /**
