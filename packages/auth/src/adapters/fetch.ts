@@ -8,6 +8,8 @@ export type {
   AuthRefused,
   RequestAuthOptions,
 } from './decide.ts';
+// The framework-neutral decision, for any other server: Node's `req.headers` or a fetch `Headers`.
+export { decideRequest } from './decide.ts';
 
 /**
  * Authenticates a Fetch API `Request` (Hono, Next.js route handlers, Deno, Bun, Workers): resolves
