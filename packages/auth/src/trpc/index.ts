@@ -25,3 +25,9 @@ export {
   type InternalCalls,
   toTRPCError,
 } from './init.ts';
+export {
+  type AuthProcedureCall,
+  type AuthProcedureOptions,
+  authReasonOf,
+  createAuthProcedure,
+} from './procedure.ts';
