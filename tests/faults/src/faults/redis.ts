@@ -30,8 +30,12 @@ export async function killCommandClients(redis: PrivateRedis): Promise<number> {
  * entry it last applied, so each must read the whole index again instead of resuming.
  */
 export async function trimStreamAndKillSubscribers(redis: PrivateRedis, prefix: string): Promise<void> {
-  await redisCli(redis, 'XTRIM', `${prefix}stream`, 'MINID', String(Date.now() + 1));
+  const trim = () => redisCli(redis, 'XTRIM', `${prefix}stream`, 'MINID', String(Date.now() + 1));
+  await trim();
   await killSubscribers(redis);
+  // Again: a logout announced between the first trim and the kill may have moved a feed's position
+  // past it. The feeds reconnect after 100 ms at the earliest, long after this.
+  await trim();
 }
 
 /**
