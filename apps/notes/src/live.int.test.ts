@@ -22,6 +22,8 @@ beforeAll(async () => {
   const env = {
     ...(await stackEnvOnFreePorts({ databaseUrl: database.url, label: 'notes-live' })),
     LOG_LEVEL: 'warn',
+    // Notes' per-user budget of open subscriptions, small enough to reach.
+    LIVE_MAX_PER_USER: '2',
   };
   stack = await startStackServices(env);
 }, 180_000);
@@ -148,5 +150,30 @@ describe('notes.live across processes', () => {
     expect(endedWith(live.state.error)).toEqual({ code: 'UNAUTHORIZED', reason: 'TOKEN_REVOKED' });
     expect(live.lists).toEqual([]);
     live.unsubscribe();
+  });
+
+  it('refuses a subscription past the per-user budget with TOO_MANY_REQUESTS, and takes one again once one closed', async () => {
+    const [token] = (await userWithDevices(1)) as [string];
+    const client = notesClient(token);
+    const open = [watchNotes(client), watchNotes(client)];
+    for (const live of open) await vi.waitFor(() => expect(live.lists).toEqual([[]]), WAIT);
+    const third = watchNotes(client);
+    await vi.waitFor(() => expect(third.state.error).toBeDefined(), WAIT);
+    expect(endedWith(third.state.error).code).toBe('TOO_MANY_REQUESTS');
+    expect((third.state.error as Error).message).toMatch(/at most 2/);
+    third.unsubscribe();
+
+    open[0]!.unsubscribe();
+    // The server notices the closed stream, and gives its slot back.
+    await vi.waitFor(async () => {
+      const again = watchNotes(client);
+      try {
+        await vi.waitFor(() => expect(again.lists.length + (again.state.error ? 1 : 0)).toBe(1), WAIT);
+        expect(again.lists).toEqual([[]]);
+      } finally {
+        again.unsubscribe();
+      }
+    }, WAIT);
+    open[1]!.unsubscribe();
   });
 });
