@@ -1,3 +1,4 @@
+import { LiveRevocations } from '@revoke/auth/live';
 import {
   type BuildDepsOptions,
   buildServiceDeps,
@@ -6,6 +7,7 @@ import {
 } from '@revoke/service';
 import { type ActivityRecorder, createActivityClient } from './activity-client.ts';
 import type { Env } from './env.ts';
+import { NoteChanges } from './note-changes.ts';
 
 export type { BuildDepsOptions };
 
@@ -13,9 +15,13 @@ export type { BuildDepsOptions };
 export interface NotesDeps extends ServiceDeps<'notes', Env> {
   /** The typed client of activity, calling it with notes' own service token. */
   activity: ActivityRecorder;
+  /** Ends `notes.live` subscriptions when their token is revoked or expires: one feed listener per process. */
+  live: LiveRevocations;
+  /** Tells this process's `notes.live` subscriptions that a user's notes changed. */
+  changes: NoteChanges;
 }
 
-/** The shared deps (database, auth stack, revocation feed started), then the activity client. */
+/** The shared deps (database, auth stack, revocation feed started), then the activity client and live subscriptions. */
 export async function buildDeps(env: Env, options: BuildDepsOptions = {}): Promise<NotesDeps> {
   const deps = await buildServiceDeps('notes', env, env.NOTES_DATA_DIR, options);
   const activity = createActivityClient({
@@ -29,5 +35,15 @@ export async function buildDeps(env: Env, options: BuildDepsOptions = {}): Promi
       timeoutMs: env.ACTIVITY_TIMEOUT_MS,
     }),
   });
-  return { ...deps, activity };
+  const live = new LiveRevocations({
+    feed: deps.auth.feed,
+    maxWatches: env.LIVE_MAX_CONNECTIONS,
+    maxPerUser: env.LIVE_MAX_PER_USER,
+    logger: deps.logger,
+  });
+  const close = async () => {
+    live.close();
+    await deps.close();
+  };
+  return { ...deps, activity, live, changes: new NoteChanges(), close };
 }

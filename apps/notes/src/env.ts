@@ -31,6 +31,10 @@ const notesEnv = defineAppEnv('notes', {
   ),
   /** Activity's audience for service tokens (activity's `SERVICE_AUDIENCE`). */
   ACTIVITY_AUDIENCE: z.string().min(1).default('activity'),
+  /** Open `notes.live` subscriptions in this process, over all users; past it, TOO_MANY_REQUESTS. */
+  LIVE_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /** Open `notes.live` subscriptions of one user in this process (every tab holds one); then TOO_MANY_REQUESTS. */
+  LIVE_MAX_PER_USER: z.coerce.number().int().min(1).max(10_000).default(32),
 });
 
 export const envSchema = notesEnv.schema;

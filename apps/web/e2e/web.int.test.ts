@@ -196,6 +196,12 @@ describe('the web client in Chromium', () => {
     await signIn(pageB, owner);
     await Promise.all([live(pageA), live(pageB)]);
 
+    // A note added on device A appears on device B's open page (notes.live).
+    await pageB.locator('[data-testid="notes-live-status"][data-live="true"]').waitFor({ timeout: 10_000 });
+    await pageA.getByLabel('New note').fill('Seen on the phone');
+    await pageA.getByRole('button', { name: 'Add note' }).click();
+    await pageB.locator('.note-body', { hasText: 'Seen on the phone' }).waitFor();
+
     await pageA.getByRole('link', { name: 'Devices' }).click();
     await pageA.getByRole('heading', { level: 1, name: 'Devices' }).waitFor();
     await pageA.getByText('This device').waitFor();

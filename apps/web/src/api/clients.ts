@@ -26,24 +26,26 @@ function httpLinkTo(baseUrl: string) {
   });
 }
 
-/** The three clients; subscriptions to the auth app go over SSE (EventSource with cookies). */
+/** Subscriptions over SSE (EventSource with the cookies), everything else over {@link httpLinkTo}. */
+function linksTo(baseUrl: string) {
+  return splitLink({
+    condition: (op) => op.type === 'subscription',
+    true: httpSubscriptionLink({
+      url: `${baseUrl}/trpc`,
+      eventSourceOptions: { withCredentials: true },
+    }),
+    false: httpLinkTo(baseUrl),
+  });
+}
+
+/** The three clients; subscriptions (the auth app's sign-out stream, notes' live list) go over SSE. */
 export function createApiClients(config: WebConfig, hooks: RecoveryHooks): ApiClients {
   return {
     auth: createTRPCClient<AuthRouter>({
-      links: [
-        sessionRecoveryLink(hooks),
-        splitLink({
-          condition: (op) => op.type === 'subscription',
-          true: httpSubscriptionLink({
-            url: `${config.authUrl}/trpc`,
-            eventSourceOptions: { withCredentials: true },
-          }),
-          false: httpLinkTo(config.authUrl),
-        }),
-      ],
+      links: [sessionRecoveryLink(hooks), linksTo(config.authUrl)],
     }),
     notes: createTRPCClient<NotesRouter>({
-      links: [sessionRecoveryLink(hooks), httpLinkTo(config.notesUrl)],
+      links: [sessionRecoveryLink(hooks), linksTo(config.notesUrl)],
     }),
     activity: createTRPCClient<ActivityRouter>({
       links: [sessionRecoveryLink(hooks), httpLinkTo(config.activityUrl)],

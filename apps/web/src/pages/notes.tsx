@@ -6,6 +6,8 @@ import { PageHeading } from '../components/page-heading.tsx';
 import { QueryView } from '../components/query-view.tsx';
 import { ErrorMessage } from '../components/status.tsx';
 import { formatDateTime, formatRelative } from '../format.ts';
+import { useSession } from '../session/session-context.tsx';
+import { LiveNotes } from './live-notes.tsx';
 
 /** A few words of a note, for button labels. */
 function excerpt(body: string): string {
@@ -13,9 +15,14 @@ function excerpt(body: string): string {
   return line.length > 40 ? `${line.slice(0, 40)}…` : line;
 }
 
-/** The user's notes: list, add, delete. Every change also lands in the activity feed. */
+/**
+ * The user's notes: list, add, delete. Every change also lands in the activity feed. The list is kept
+ * live by `notes.live` (changes from other devices appear), which also signs the page out on revocation.
+ */
 export function NotesPage() {
   const api = useApi();
+  const session = useSession();
+  const generation = session.status === 'signed-in' ? session.generation : 0;
   const queryClient = useQueryClient();
   const id = useId();
   const [body, setBody] = useState('');
@@ -61,6 +68,7 @@ export function NotesPage() {
 
       <section aria-labelledby={`${id}-list`}>
         <h2 id={`${id}-list`}>Your notes</h2>
+        <LiveNotes key={generation} />
         {remove.isError ? <ErrorMessage title="The note was not deleted." error={remove.error} /> : null}
         <QueryView
           query={notes}
