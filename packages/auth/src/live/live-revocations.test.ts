@@ -4,13 +4,7 @@ import type { AccessClaims } from '../claims.ts';
 import { AuthError } from '../errors.ts';
 import { entryMatches, type RevocationEntry } from '../revocation/entry.ts';
 import type { FeedApplied } from '../revocation/feed.ts';
-import {
-  type LiveFeed,
-  LiveLimitError,
-  LiveRevocations,
-  liveRevocationsOf,
-  watchToken,
-} from './live-revocations.ts';
+import { type LiveFeed, LiveLimitError, LiveRevocations, liveRevocationsOf, watchToken } from './index.ts';
 import { untilRevoked } from './until-revoked.ts';
 
 /** A feed that says what the test tells it to: its cache holds `revoked`, `fresh` says whether to trust it. */

@@ -1,103 +1,15 @@
 import type { AccessClaims, RevocationKind } from '../claims.ts';
 import { AuthError, isAuthError } from '../errors.ts';
 import { type Logger, silentLogger } from '../observer.ts';
-import type { RevocationCache } from '../revocation/cache.ts';
 import { canonicalId, entryMatches, lookupIds } from '../revocation/entry.ts';
-import type { FeedApplied, RevocationFeed } from '../revocation/feed.ts';
-
-/** What {@link LiveRevocations} needs of a running {@link RevocationFeed} (a fake one in tests). */
-export interface LiveFeed {
-  readonly cache: Pick<RevocationCache, 'isRevoked'>;
-  onApplied: RevocationFeed['onApplied'];
-  isFresh: RevocationFeed['isFresh'];
-  checkDirect: RevocationFeed['checkDirect'];
-}
-
-/** Options of {@link LiveRevocations}. */
-export interface LiveRevocationsOptions {
-  /** The process's running revocation feed (the one its guard uses). */
-  feed: LiveFeed;
-  /** Most live watches in this process, over all users (default 10 000); past it {@link LiveLimitError}. */
-  maxWatches?: number;
-  /** Most live watches of one user (`sub`) in this process (default 100); past it {@link LiveLimitError}. */
-  maxPerUser?: number;
-  /**
-   * While the feed is stale (past its `staleAfterMs`, S), how often every live watch is checked against
-   * Redis directly (default 1000 ms). A watch whose check says revoked, or cannot answer, ends.
-   */
-  staleCheckMs?: number;
-  /** Most direct checks in flight at once during one stale round (default 32). */
-  staleCheckConcurrency?: number;
-  /** Replaces `feed.checkDirect` for the stale rounds, e.g. with a batched read (default: the feed's). */
-  checkDirect?: (claims: AccessClaims) => Promise<boolean>;
-  logger?: Logger;
-  /** Clock in ms (tests). */
-  now?: () => number;
-}
-
-/** Options of {@link LiveRevocations.watch}. */
-export interface WatchOptions {
-  /** The connection's own signal (tRPC passes one to every subscription): when it aborts, the watch stops. */
-  signal?: AbortSignal | undefined;
-}
-
-/**
- * One live connection's watch on its token. Its {@link LiveWatch.signal} aborts when the token is
- * revoked (reason: `AuthError('TOKEN_REVOKED')`), expires (`TOKEN_EXPIRED`), cannot be vouched for
- * (`REVOCATION_UNAVAILABLE`: feed stale and Redis unreachable, or the registry closed), or when the
- * connection's own signal aborts (its reason). Call {@link LiveWatch.stop} when the connection ends.
- *
- * @example
- * ```ts
- * const watch = live.watch(ctx.user, { signal });
- * try {
- *   await doSomethingLong({ signal: watch.signal });
- * } finally {
- *   watch.stop();
- * }
- * if (watch.error) throw watch.error; // AuthError('TOKEN_REVOKED'), …
- * ```
- */
-export interface LiveWatch {
-  /** Aborts when the watch ends, whatever the cause; `signal.reason` is the {@link LiveWatch.error} if any. */
-  readonly signal: AbortSignal;
-  /** Why the token no longer holds (TOKEN_REVOKED, TOKEN_EXPIRED, REVOCATION_UNAVAILABLE); undefined otherwise. */
-  readonly error: AuthError | undefined;
-  /** Unregisters the watch and gives its budget back (idempotent). Does not set an error. */
-  stop(): void;
-}
-
-/**
- * Thrown by {@link LiveRevocations.watch} when a budget is exhausted: `scope` says which one
- * (`process`: {@link LiveRevocationsOptions.maxWatches}; `user`: {@link LiveRevocationsOptions.maxPerUser}).
- * Map it to your transport's "too many requests" (tRPC: `TOO_MANY_REQUESTS`, HTTP 429).
- *
- * @example
- * ```ts
- * try {
- *   watch = live.watch(ctx.user, { signal });
- * } catch (error) {
- *   if (error instanceof LiveLimitError) throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: error.message });
- *   throw error;
- * }
- * ```
- */
-export class LiveLimitError extends Error {
-  override readonly name = 'LiveLimitError';
-  readonly code = 'LIVE_LIMIT' as const;
-  readonly scope: 'process' | 'user';
-  readonly limit: number;
-
-  constructor(scope: 'process' | 'user', limit: number) {
-    super(
-      scope === 'user'
-        ? `Too many live connections for this user (at most ${limit} per server); close one first`
-        : `Too many live connections on this server (at most ${limit}); try again later`,
-    );
-    this.scope = scope;
-    this.limit = limit;
-  }
-}
+import type { FeedApplied } from '../revocation/feed.ts';
+import {
+  type LiveFeed,
+  LiveLimitError,
+  type LiveRevocationsOptions,
+  type LiveWatch,
+  type WatchOptions,
+} from './live-types.ts';
 
 interface Watcher {
   readonly claims: AccessClaims;
@@ -372,44 +284,4 @@ export class LiveRevocations {
       this.#staleRound = false;
     }
   }
-}
-
-const registries = new WeakMap<object, LiveRevocations>();
-
-/**
- * The process's shared {@link LiveRevocations} for this feed, created (with default budgets) on first
- * use: every caller of {@link watchToken} with the same feed shares one feed listener and one budget.
- *
- * @example
- * ```ts
- * const live = liveRevocationsOf(authStack.feed);
- * app.addHook('preClose', async () => live.close());
- * ```
- */
-export function liveRevocationsOf(feed: LiveFeed): LiveRevocations {
-  let registry = registries.get(feed);
-  if (!registry) {
-    registry = new LiveRevocations({ feed });
-    registries.set(feed, registry);
-  }
-  return registry;
-}
-
-/**
- * Watches one token on the feed's shared registry ({@link liveRevocationsOf}): shorthand for
- * `liveRevocationsOf(feed).watch(claims, options)`.
- *
- * @example
- * ```ts
- * const watch = watchToken(feed, ctx.user, { signal });
- * try {
- *   for await (const tick of ticker({ signal: watch.signal })) yield tick;
- * } finally {
- *   watch.stop();
- * }
- * if (watch.error) throw toTRPCError(watch.error);
- * ```
- */
-export function watchToken(feed: LiveFeed, claims: AccessClaims, options: WatchOptions = {}): LiveWatch {
-  return liveRevocationsOf(feed).watch(claims, options);
 }

@@ -1,5 +1,5 @@
 import type { AuthError } from '../errors.ts';
-import type { LiveWatch } from './live-revocations.ts';
+import type { LiveWatch } from './live-types.ts';
 
 /** Options of {@link untilRevoked}. */
 export interface UntilRevokedOptions {
