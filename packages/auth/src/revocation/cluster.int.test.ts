@@ -1,11 +1,11 @@
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { AccessClaims } from '../claims.ts';
 import { type PrivateRedisCluster, startPrivateRedisCluster } from '../testing/redis-cluster.ts';
 import { startPrivateRedis, testPrefix } from '../testing/redis-server.ts';
+import { claimsOf, onePerShard } from './cluster-fixtures.ts';
 import { createRedisClient, type RedisClient } from './connection.ts';
 import type { RevocationEntry } from './entry.ts';
-import { RevocationFeed } from './feed.ts';
+import { RevocationFeed, type RevocationFeedOptions } from './feed.ts';
 import { revocationKeys } from './keys.ts';
 import { createRevocationWriter, type RevocationWriter } from './writer.ts';
 
@@ -33,11 +33,12 @@ function client(): RedisClient {
   return redis;
 }
 
-function feed(prefix: string): RevocationFeed {
+function feed(prefix: string, options: RevocationFeedOptions = {}): RevocationFeed {
   const created = new RevocationFeed({
     redisCluster: { nodes: cluster.nodes, shards: SHARDS },
     prefix,
     ...FAST,
+    ...options,
   });
   closers.push(() => created.close());
   return created;
@@ -49,35 +50,13 @@ async function writer(prefix: string): Promise<RevocationWriter> {
   return created;
 }
 
-/** One jti per shard (found by trying ids), so that every shard holds something. */
-function onePerShard(prefix: string, label: string): RevocationEntry[] {
-  const keys = revocationKeys(prefix, { shards: SHARDS });
-  const found = new Map<number, RevocationEntry>();
-  for (let i = 0; found.size < SHARDS; i++) {
-    const id = `${label}-${i}`;
-    const shard = keys.shardOf('jti', id);
-    if (!found.has(shard)) found.set(shard, { kind: 'jti', id, exp: nowSec() + 600 });
-  }
-  return [...found.values()];
-}
-
-const claimsOf = (jti: string): AccessClaims => ({
-  iss: 'i',
-  aud: 'a',
-  sub: `u-${jti}`,
-  sid: `s-${jti}`,
-  jti,
-  iat: nowSec(),
-  exp: nowSec() + 600,
-});
-
 describe('revocation writer and feed on a Redis Cluster (3 masters, 3 replicas)', () => {
   it('spreads the shards over every master, each revocation in one slot', async () => {
     const prefix = testPrefix('cluster');
     const keys = revocationKeys(prefix, { shards: SHARDS });
     const masters = new Set(await Promise.all(keys.shards.map((shard) => cluster.masterOf(shard.index))));
     expect(masters.size).toBe(3);
-    const entries = onePerShard(prefix, 'slot');
+    const entries = onePerShard(prefix, 'slot', SHARDS);
     for (const [n, shard] of keys.shards.entries()) {
       const id = entries.find((entry) => keys.shardOf('jti', entry.id) === n)!.id;
       const slots = await Promise.all(
@@ -92,13 +71,13 @@ describe('revocation writer and feed on a Redis Cluster (3 masters, 3 replicas)'
   it('a snapshot reads every shard, and an entry on every shard reaches a running feed by sharded pub/sub', async () => {
     const prefix = testPrefix('cluster');
     const write = await writer(prefix);
-    const before = onePerShard(prefix, 'before');
+    const before = onePerShard(prefix, 'before', SHARDS);
     await write.writeAll(before);
     const subscriber = feed(prefix);
     await subscriber.start();
     expect(before.every((entry) => subscriber.cache.isRevoked(claimsOf(entry.id)))).toBe(true);
 
-    const after = onePerShard(prefix, 'after');
+    const after = onePerShard(prefix, 'after', SHARDS);
     const started = Date.now();
     for (const entry of after) expect(await write.write(entry)).toBe(1);
     await vi.waitFor(
@@ -117,15 +96,9 @@ describe('revocation writer and feed on a Redis Cluster (3 masters, 3 replicas)'
   it('after its subscribers are dropped, a feed catches every shard up from its own stream', async () => {
     const prefix = testPrefix('cluster');
     const write = await writer(prefix);
-    await write.writeAll(onePerShard(prefix, 'before'));
+    await write.writeAll(onePerShard(prefix, 'before', SHARDS));
     const modes: string[] = [];
-    const subscriber = new RevocationFeed({
-      redisCluster: { nodes: cluster.nodes, shards: SHARDS },
-      prefix,
-      ...FAST,
-      observer: { snapshot: (_entries, _ms, mode) => modes.push(mode) },
-    });
-    closers.push(() => subscriber.close());
+    const subscriber = feed(prefix, { observer: { snapshot: (_entries, _ms, mode) => modes.push(mode) } });
     await subscriber.start();
     expect(modes).toEqual(['full']);
     // Every master drops its sharded subscribers; a revocation on every shard meanwhile has no receiver.
@@ -134,7 +107,7 @@ describe('revocation writer and feed on a Redis Cluster (3 masters, 3 replicas)'
       await direct.client('KILL', 'TYPE', 'pubsub').catch(() => 0);
       direct.disconnect();
     }
-    const gap = onePerShard(prefix, 'gap');
+    const gap = onePerShard(prefix, 'gap', SHARDS);
     await write.writeAll(gap);
     await vi.waitFor(
       () => {
@@ -222,10 +195,10 @@ describe('revocation writer and feed on a Redis Cluster (3 masters, 3 replicas)'
       replicaWait: { replicas: 1, timeoutMs: 5000 },
     });
     await waiting.setEpoch();
-    const entries = onePerShard(prefix, 'waited');
+    const entries = onePerShard(prefix, 'waited', SHARDS);
     const started = Date.now();
     for (const entry of entries) await waiting.write(entry);
-    await waiting.writeAll(onePerShard(prefix, 'waited-batch'));
+    await waiting.writeAll(onePerShard(prefix, 'waited-batch', SHARDS));
     // Every replica answered long before the 5 s timeout of even one WAIT.
     expect(Date.now() - started).toBeLessThan(2500);
 
@@ -312,7 +285,7 @@ describe('revocation writer and feed on a Redis Cluster (3 masters, 3 replicas)'
         `${missing.length} lost by the promotion, all in both feeds ${Date.now() - started} ms after the re-seed`,
     );
     // The feed re-subscribed on the promoted master: a new entry on every shard arrives live again.
-    const later = onePerShard(prefix, 'later');
+    const later = onePerShard(prefix, 'later', SHARDS);
     for (const entry of later) await write.write(entry);
     await vi.waitFor(
       () => expect(later.every((entry) => subscriber.cache.isRevoked(claimsOf(entry.id)))).toBe(true),
