@@ -1,5 +1,8 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AuthObserver } from './observer.ts';
+
+export type { AuthObserver, CheckResult } from './observer.ts';
+
 import type { RevocationFeed } from './revocation/feed.ts';
 
 /** An {@link AuthObserver} that records Prometheus metrics, plus the registry to serve at `/metrics`. */

@@ -1,22 +1,23 @@
 import {
   type AuthGuard,
-  createAuthGuard,
-  createRedisClient,
-  createTokenVerifier,
-  type IssuerPolicy,
   type KeySource,
   type Logger,
   type RedisClusterConfig,
+  remoteKeys,
+  type TokenVerifier,
+} from '@revoke/auth';
+import {
+  createAuthGuard,
+  createRedisClient,
+  createTokenVerifier,
   RevocationFeed,
   readIssuerPolicy,
   redisTargetOf,
-  remoteKeys,
   resolveVerifierPolicy,
-  revocationKeys,
-  type TokenVerifier,
-} from '@revoke/auth';
+} from '@revoke/auth/internal';
 import { type AuthMetrics, createAuthMetrics } from '@revoke/auth/metrics';
 import { accessTokenCookieName, secureCookiesByDefault } from '@revoke/auth/trpc';
+import { type IssuerPolicy, revocationKeys } from '@revoke/auth/writer';
 
 export interface AuthStackOptions {
   redisUrl: string;
