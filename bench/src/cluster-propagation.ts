@@ -7,8 +7,9 @@
 // that both see the same machine load.
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createRedisClient, createRevocationWriter, type RevocationWriter } from '@revoke/auth';
+import { createRedisClient } from '@revoke/auth/internal';
 import { startPrivateRedis, startPrivateRedisCluster, testPrefix } from '@revoke/auth/testing';
+import { createRevocationWriter, type RevocationWriter } from '@revoke/auth/writer';
 import { benchFile, forkTs, isMessage, nextMessage, stopChild } from './children.ts';
 import { quantile } from './stats.ts';
 

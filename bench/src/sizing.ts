@@ -4,8 +4,9 @@
 // - how many events per second one feed applies (a burst published while it listens).
 // Run: pnpm --dir bench exec tsx src/sizing.ts [entries, default 200000]
 import { randomBytes } from 'node:crypto';
-import { createRevocationWriter, type RevocationEntry, RevocationFeed } from '@revoke/auth';
+import { RevocationFeed } from '@revoke/auth/internal';
 import { startPrivateRedis, testPrefix } from '@revoke/auth/testing';
+import { createRevocationWriter, type RevocationEntry } from '@revoke/auth/writer';
 import { Redis } from 'ioredis';
 
 const entries = Number(process.argv[2] ?? 200_000);

@@ -1,15 +1,12 @@
+import type { AuthGuard, TokenVerifier } from '@revoke/auth';
 import {
-  type AuthGuard,
   createAuthGuard,
   createRedisClient,
-  createRevocationWriter,
   createTokenVerifier,
-  type RedisClient,
   RevocationFeed,
-  type RevocationWriter,
   redisTargetOf,
-  type TokenVerifier,
-} from '@revoke/auth';
+} from '@revoke/auth/internal';
+import { createRevocationWriter, type RedisClient, type RevocationWriter } from '@revoke/auth/writer';
 import { createDb } from '@revoke/db';
 import type { AuthDb } from '@revoke/db/auth';
 import { type Logger, pino } from 'pino';

@@ -1,4 +1,4 @@
-import { RevocationFeed } from '@revoke/auth';
+import { RevocationFeed } from '@revoke/auth/internal';
 import { type PrivateRedis, startPrivateRedis } from '@revoke/auth/testing';
 import { count, isNull } from '@revoke/db';
 import { revocations } from '@revoke/db/auth';

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { revocationKeys } from '@revoke/auth';
+import { revocationKeys } from '@revoke/auth/writer';
 import { count, eq } from '@revoke/db';
 import { events } from '@revoke/db/activity';
 import { notes } from '@revoke/db/notes';

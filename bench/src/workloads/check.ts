@@ -6,14 +6,10 @@
 // the floor of a first sight; jose: jwtVerify alone, the library the verifier used to call. Calls
 // run one after another: the figure is the latency of one check.
 import { createPublicKey, randomBytes, verify } from 'node:crypto';
-import {
-  createAuthGuard,
-  createRevocationWriter,
-  createTokenVerifier,
-  localKeys,
-  RevocationFeed,
-} from '@revoke/auth';
+import { localKeys } from '@revoke/auth';
+import { createAuthGuard, createTokenVerifier, RevocationFeed } from '@revoke/auth/internal';
 import { createTestSigner, startPrivateRedis, testPrefix } from '@revoke/auth/testing';
+import { createRevocationWriter } from '@revoke/auth/writer';
 import { Redis } from 'ioredis';
 import { importJWK, jwtVerify } from 'jose';
 import jwt from 'jsonwebtoken';

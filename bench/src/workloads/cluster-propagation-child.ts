@@ -1,7 +1,7 @@
 // One "service" of the cluster propagation measurement: a RevocationFeed on a single Redis or on a
 // Redis Cluster, reporting the monotonic clock (shared by every process of the machine) each time a
 // revocation event has been applied to its cache.
-import { parseClusterNodes, RevocationFeed } from '@revoke/auth';
+import { parseClusterNodes, RevocationFeed } from '@revoke/auth/internal';
 
 const [mode = '', target = '', prefix = ''] = process.argv.slice(2);
 const feed = new RevocationFeed({

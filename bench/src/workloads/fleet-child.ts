@@ -7,7 +7,8 @@
 // next to nothing; after the parent re-seeds and sets a new epoch, watches every fleet feed until it is fresh again under
 // that epoch, while a trickle of direct checks (what a guard does for a request on a stale instance)
 // runs on whichever fleet feeds are stale; reports when the last one got fresh and how the checks went.
-import { type AccessClaims, isAuthError, RevocationFeed } from '@revoke/auth';
+import { type AccessClaims, isAuthError } from '@revoke/auth';
+import { RevocationFeed } from '@revoke/auth/internal';
 import { quantile } from '../stats.ts';
 import type { HerdPlan } from './fleet-herd-plan.ts';
 

@@ -14,8 +14,8 @@
 // own options for this (`snapshotBatch`, `resyncJitterMs`; see fleet-herd-plan.ts).
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createRevocationWriter, type RevocationEntry } from '@revoke/auth';
 import { testPrefix } from '@revoke/auth/testing';
+import { createRevocationWriter, type RevocationEntry } from '@revoke/auth/writer';
 import { Redis } from 'ioredis';
 import { benchFile, forkTs, isMessage, nextMessage, stopChild } from '../children.ts';
 import { type BenchContext, interleave, type Measurement, type Row } from '../runner.ts';

@@ -2,8 +2,8 @@
 // its own (http-server.ts), so the load generator never shares an event loop with a server.
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createRevocationWriter } from '@revoke/auth';
 import { createTestSigner, startPrivateRedis, testPrefix } from '@revoke/auth/testing';
+import { createRevocationWriter } from '@revoke/auth/writer';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';

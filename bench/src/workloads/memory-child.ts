@@ -2,7 +2,7 @@
 // heap used plus off-heap buffers (typed arrays live there), after full collections, minus the same
 // before. Arguments: variant (`ours`: a RevocationCache; `map`: plain Maps of the same ids), N, kind.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { RevocationCache } from '@revoke/auth';
+import { RevocationCache } from '@revoke/auth/internal';
 import { MEMORY_KINDS, type MemoryKind } from './memory-kinds.ts';
 
 const [variant = 'ours', count = '0', kindArg = 'jti'] = process.argv.slice(2);

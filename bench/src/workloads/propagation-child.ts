@@ -1,7 +1,7 @@
 // One "service" of the propagation workload: a RevocationFeed (ours) and a bare ioredis subscriber
 // (raw), each reporting the monotonic clock (shared by every process of the machine) at the moment
 // a revocation is applied to the cache, or a raw message arrives.
-import { RevocationFeed } from '@revoke/auth';
+import { RevocationFeed } from '@revoke/auth/internal';
 import { Redis } from 'ioredis';
 
 const [redisUrl = '', prefix = '', rawChannel = ''] = process.argv.slice(2);

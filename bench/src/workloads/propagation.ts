@@ -4,8 +4,8 @@
 // time, timed with the monotonic clock, which every process of this machine shares.
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createRevocationWriter } from '@revoke/auth';
 import { startPrivateRedis, testPrefix } from '@revoke/auth/testing';
+import { createRevocationWriter } from '@revoke/auth/writer';
 import { Redis } from 'ioredis';
 import { benchFile, forkTs, isMessage, nextMessage, stopChild } from '../children.ts';
 import { type BenchContext, interleave, type Row } from '../runner.ts';

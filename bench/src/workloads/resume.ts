@@ -5,8 +5,10 @@
 // Each round drops the subscriber and writes the backlog of a 2 s outage at 1,000 revocations/s; the
 // figure is the feed's own catch-up time, from its subscription being confirmed to its cache being
 // complete again (the reconnect's backoff is the same for both and is not the feed's work).
-import { createRevocationWriter, RevocationFeed, revocationKeys } from '@revoke/auth';
+
+import { RevocationFeed } from '@revoke/auth/internal';
 import { startPrivateRedis, testPrefix } from '@revoke/auth/testing';
+import { createRevocationWriter, revocationKeys } from '@revoke/auth/writer';
 import { Redis } from 'ioredis';
 import { type BenchContext, interleave, type Row } from '../runner.ts';
 import { liveEntries } from './resync.ts';

@@ -3,8 +3,9 @@
 // subscribe, ZSCAN batches, parse, add); floor: the same index read with no processing at all, as
 // fast as one connection can: every ZRANGE batch sent in one pipeline.
 import { randomBytes } from 'node:crypto';
-import { createRevocationWriter, type RevocationEntry, RevocationFeed, revocationKeys } from '@revoke/auth';
+import { RevocationFeed } from '@revoke/auth/internal';
 import { startPrivateRedis, testPrefix } from '@revoke/auth/testing';
+import { createRevocationWriter, type RevocationEntry, revocationKeys } from '@revoke/auth/writer';
 import { Redis } from 'ioredis';
 import { type BenchContext, interleave, type Row } from '../runner.ts';
 import { msSince } from '../stats.ts';

@@ -6,6 +6,17 @@ export { AUTH_ERROR_CODES, AUTH_ERROR_MESSAGES, type AuthErrorCode } from '@revo
 /**
  * The only error this package throws for anything a client sent. `cause` keeps the underlying
  * library error for logs; the message is safe to show to the client.
+ *
+ * @example
+ * ```ts
+ * import { AuthError } from '@revoke/auth';
+ *
+ * try {
+ *   const claims = await auth.authenticate(token);
+ * } catch (error) {
+ *   if (error instanceof AuthError && error.code === 'TOKEN_REVOKED') console.log('logged out');
+ * }
+ * ```
  */
 export class AuthError extends Error {
   override readonly name = 'AuthError';
@@ -17,7 +28,19 @@ export class AuthError extends Error {
   }
 }
 
-/** True when `error` is an {@link AuthError} (also across duplicated module instances). */
+/**
+ * True when `error` is an {@link AuthError} (also across duplicated module instances).
+ *
+ * @example
+ * ```ts
+ * import { isAuthError } from '@revoke/auth';
+ *
+ * const claims = await auth.authenticate(token).catch((error) => {
+ *   if (isAuthError(error)) return null; // TOKEN_MISSING, TOKEN_INVALID, … : refuse
+ *   throw error;
+ * });
+ * ```
+ */
 export function isAuthError(error: unknown): error is AuthError {
   return (
     error instanceof AuthError || (error instanceof Error && error.name === 'AuthError' && 'code' in error)

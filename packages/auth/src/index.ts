@@ -1,3 +1,8 @@
+/**
+ * `@revoke/auth`: what a service needs to accept only valid, unrevoked access tokens. One facade,
+ * {@link createRevocationGuard}, builds and closes everything; the framework adapters are subpaths
+ * (`/express`, `/fastify`, `/fetch`, `/trpc`), the issuer's side is `/writer`.
+ */
 export type { AccessClaims, RevocationKind } from './claims.ts';
 export {
   AUTH_ERROR_CODES,
@@ -6,53 +11,19 @@ export {
   type AuthErrorCode,
   isAuthError,
 } from './errors.ts';
-export { type AuthenticateOptions, type AuthGuard, type AuthGuardOptions, createAuthGuard } from './guard.ts';
-export { type AuthObserver, type CheckResult, type Logger, silentLogger } from './observer.ts';
-export { RevocationCache } from './revocation/cache.ts';
+export type { AuthenticateOptions, AuthGuard } from './guard.ts';
+export type { Logger } from './observer.ts';
+export type { ClusterSeed, RedisClusterConfig } from './revocation/connection.ts';
+export type { FeedStatus, RevocationFeed } from './revocation/feed.ts';
 export {
-  type ClusterSeed,
-  clusterNodesProblem,
-  createRedisClient,
-  isCluster,
-  parseClusterNodes,
-  type RedisClient,
-  type RedisClusterConfig,
-  type RedisEnv,
-  redisTargetOf,
-} from './revocation/connection.ts';
+  createRevocationGuard,
+  type RevocationGuard,
+  type RevocationGuardOptions,
+} from './revocation-guard.ts';
 export {
-  canonicalId,
-  entryMatches,
-  lookupIds,
-  type RevocationEntry,
-  type RevocationEvent,
-  revocationEntrySchema,
-  revocationEventSchema,
-} from './revocation/entry.ts';
-export {
-  type FeedApplied,
-  type FeedStatus,
-  RevocationFeed,
-  type RevocationFeedOptions,
-} from './revocation/feed.ts';
-export {
-  type IssuerPolicy,
-  IssuerPolicyError,
-  readIssuerPolicy,
-  resolveVerifierPolicy,
-  writeIssuerPolicy,
-} from './revocation/issuer-policy.ts';
-export {
-  DEFAULT_CLUSTER_SHARDS,
-  DEFAULT_PREFIX,
-  type RevocationKeys,
-  type RevocationKeysOptions,
-  revocationKeys,
-  type ShardKeys,
-} from './revocation/keys.ts';
-export {
-  createRevocationWriter,
-  type RevocationWriter,
-  type RevocationWriterOptions,
-} from './revocation/writer.ts';
-export * from './verify/index.ts';
+  type KeySource,
+  localKeys,
+  type RemoteKeysOptions,
+  remoteKeys,
+} from './verify/key-source.ts';
+export type { TokenVerifier } from './verify/verify-token.ts';

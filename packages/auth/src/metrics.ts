@@ -1,5 +1,8 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AuthObserver } from './observer.ts';
+
+export type { AuthObserver, CheckResult } from './observer.ts';
+
 import type { RevocationFeed } from './revocation/feed.ts';
 
 /** An {@link AuthObserver} that records Prometheus metrics, plus the registry to serve at `/metrics`. */
@@ -12,6 +15,16 @@ export interface AuthMetrics extends AuthObserver {
 /**
  * Prometheus metrics of the guard and the feed: checks by result, cache size, feed staleness,
  * reconnects, events applied and their propagation delay (from the event's timestamp).
+ *
+ * @example
+ * ```ts
+ * import { createRevocationGuard } from '@revoke/auth';
+ * import { createAuthMetrics } from '@revoke/auth/metrics';
+ *
+ * const metrics = createAuthMetrics({ registry }); // your prom-client Registry
+ * const auth = createRevocationGuard({ issuer, audience: 'notes', metrics });
+ * app.get('/metrics', async (_req, res) => res.type('text/plain').send(await registry.metrics()));
+ * ```
  */
 export function createAuthMetrics(options: { registry?: Registry; prefix?: string } = {}): AuthMetrics {
   const registry = options.registry ?? new Registry();

@@ -1,6 +1,13 @@
 /**
  * Every reason a request can be refused, as a stable string code. Clients read it from
  * `error.data.reason`; it is part of the public contract, so never rename one.
+ *
+ * @example
+ * ```ts
+ * import { AUTH_ERROR_CODES } from '@revoke/auth';
+ *
+ * const known = (code: string) => (AUTH_ERROR_CODES as readonly string[]).includes(code);
+ * ```
  */
 export const AUTH_ERROR_CODES = [
   'TOKEN_MISSING',
@@ -13,7 +20,16 @@ export const AUTH_ERROR_CODES = [
 /** One of {@link AUTH_ERROR_CODES}. */
 export type AuthErrorCode = (typeof AUTH_ERROR_CODES)[number];
 
-/** The message sent with each code unless the server has a more precise one; safe to show to a user. */
+/**
+ * The message sent with each code unless the server has a more precise one; safe to show to a user.
+ *
+ * @example
+ * ```ts
+ * import { AUTH_ERROR_MESSAGES } from '@revoke/auth';
+ *
+ * AUTH_ERROR_MESSAGES.TOKEN_REVOKED; // 'Token revoked (logged out)'
+ * ```
+ */
 export const AUTH_ERROR_MESSAGES: Readonly<Record<AuthErrorCode, string>> = {
   TOKEN_MISSING: 'No access token was presented',
   TOKEN_INVALID: 'The access token is invalid',

@@ -1,5 +1,7 @@
-import { createRevocationWriter, IssuerPolicyError, localKeys, revocationKeys } from '@revoke/auth';
+import { localKeys } from '@revoke/auth';
+import { IssuerPolicyError } from '@revoke/auth/internal';
 import { createTestSigner, testPrefix } from '@revoke/auth/testing';
+import { createRevocationWriter, revocationKeys } from '@revoke/auth/writer';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

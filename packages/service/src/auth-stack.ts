@@ -1,22 +1,24 @@
 import {
   type AuthGuard,
-  createAuthGuard,
-  createRedisClient,
-  createTokenVerifier,
-  type IssuerPolicy,
+  createRevocationGuard,
   type KeySource,
   type Logger,
   type RedisClusterConfig,
-  RevocationFeed,
-  readIssuerPolicy,
-  redisTargetOf,
+  type RevocationFeed,
   remoteKeys,
-  resolveVerifierPolicy,
-  revocationKeys,
   type TokenVerifier,
 } from '@revoke/auth';
-import { type AuthMetrics, createAuthMetrics } from '@revoke/auth/metrics';
+import {
+  createAuthGuard,
+  createRedisClient,
+  createTokenVerifier,
+  readIssuerPolicy,
+  redisTargetOf,
+  resolveVerifierPolicy,
+} from '@revoke/auth/internal';
+import type { AuthMetrics } from '@revoke/auth/metrics';
 import { accessTokenCookieName, secureCookiesByDefault } from '@revoke/auth/trpc';
+import { type IssuerPolicy, revocationKeys } from '@revoke/auth/writer';
 
 export interface AuthStackOptions {
   redisUrl: string;
@@ -62,37 +64,50 @@ export interface AuthStack {
  * and the guard. The feed is not started: call `feed.start()` and report ready once it resolves.
  */
 export function createAuthStack(options: AuthStackOptions): AuthStack {
-  const metrics = createAuthMetrics();
   const keys = options.keys ?? remoteKeys(new URL('/.well-known/jwks.json', options.authUrl));
-  const verifierFor = (audience: string) =>
-    createTokenVerifier({
-      issuer: options.authUrl,
-      audience,
-      keys,
-      clockToleranceSec: options.clockToleranceSec,
-      maxLifetimeSec: options.maxLifetimeSec,
-    });
-  const verifier = verifierFor(options.audience);
-  const feed = new RevocationFeed({
+  // The package's facade: verifier, feed, guard and metrics from the service's settings.
+  const auth = createRevocationGuard({
+    issuer: options.authUrl,
+    audience: options.audience,
+    keys,
     redisUrl: options.redisUrl,
     redisCluster: options.redisCluster,
     prefix: options.prefix,
     staleAfterMs: options.staleAfterMs,
+    // The feed's own default, whatever S: the facade's would follow S.
+    heartbeatMs: 1000,
     resyncJitterMs: options.resyncJitterMs ?? 0,
-    observer: metrics,
+    clockToleranceSec: options.clockToleranceSec,
+    maxLifetimeSec: options.maxLifetimeSec,
     logger: options.logger,
   });
-  metrics.watch(feed);
-  const guard = createAuthGuard({ verifier, feed, observer: metrics, logger: options.logger });
   const { serviceAudience } = options;
   if (serviceAudience === options.audience)
     throw new RangeError('the service audience must differ from the user tokens’ audience');
   const serviceGuard =
     serviceAudience === undefined
       ? undefined
-      : createAuthGuard({ verifier: verifierFor(serviceAudience), feed, logger: options.logger });
+      : createAuthGuard({
+          verifier: createTokenVerifier({
+            issuer: options.authUrl,
+            audience: serviceAudience,
+            keys,
+            clockToleranceSec: options.clockToleranceSec,
+            maxLifetimeSec: options.maxLifetimeSec,
+          }),
+          feed: auth.feed,
+          logger: options.logger,
+        });
   const accessCookie = accessTokenCookieName(options.cookieSecure ?? secureCookiesByDefault(options.authUrl));
-  return { verifier, feed, guard, serviceGuard, accessCookie, metrics, close: () => feed.close() };
+  return {
+    verifier: auth.verifier,
+    feed: auth.feed,
+    guard: auth,
+    serviceGuard,
+    accessCookie,
+    metrics: auth.metrics,
+    close: () => auth.close(),
+  };
 }
 
 /** The settings of `serviceEnvShape` that the auth stack reads. */

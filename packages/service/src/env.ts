@@ -1,4 +1,4 @@
-import { clusterNodesProblem } from '@revoke/auth';
+import { clusterNodesProblem } from '@revoke/auth/internal';
 import { z } from 'zod';
 
 /** A TCP port. */

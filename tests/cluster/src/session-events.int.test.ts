@@ -1,4 +1,5 @@
-import { createRedisClient, createRevocationWriter, type RedisClient, revocationKeys } from '@revoke/auth';
+import { createRedisClient } from '@revoke/auth/internal';
+import { createRevocationWriter, type RedisClient, revocationKeys } from '@revoke/auth/writer';
 import { mutate, userWithDevices } from '@revoke/e2e/http-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClusterStack, startClusterStack } from './cluster-stack.ts';

@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
-import { createRevocationWriter, localKeys, type RevocationWriter } from '@revoke/auth';
+import { localKeys } from '@revoke/auth';
 import { createTestSigner, TEST_ISSUER_POLICY, type TestSigner, testPrefix } from '@revoke/auth/testing';
 import { SERVICE_TOKEN_HEADER } from '@revoke/auth/trpc';
+import { createRevocationWriter, type RevocationWriter } from '@revoke/auth/writer';
 import { createTestDb, type TestDb } from '@revoke/db/testing';
 import { type TrpcClient, trpcClient } from '@revoke/testkit/trpc-http';
 import type { FastifyInstance } from 'fastify';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { revocationKeys } from '@revoke/auth';
+import { revocationKeys } from '@revoke/auth/writer';
 import { emailSchema } from '@revoke/contract';
 import { count, eq, gt, isNull, sql } from '@revoke/db';
 import { CLIENT_CAPABILITIES, type ClientCapability, revocations, sessions, users } from '@revoke/db/auth';

@@ -1,4 +1,4 @@
-import type { RedisClient } from '@revoke/auth';
+import type { RedisClient } from '@revoke/auth/writer';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import {
   ALLOWED,

@@ -1,4 +1,4 @@
-import type { RedisClient } from '@revoke/auth';
+import type { RedisClient } from '@revoke/auth/writer';
 import type { AuthDb } from '@revoke/db/auth';
 import type { Env } from '../env.ts';
 import { type Budget, createBudget } from './budget.ts';

@@ -1,4 +1,4 @@
-import type { RedisClient } from '@revoke/auth';
+import type { RedisClient } from '@revoke/auth/writer';
 import { ipRateLimitBucket } from './ip-bucket.ts';
 import { limitKey } from './resilient-limiter.ts';
 

@@ -1,4 +1,5 @@
-import { createTokenVerifier, localKeys } from '@revoke/auth';
+import { localKeys } from '@revoke/auth';
+import { createTokenVerifier } from '@revoke/auth/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestAuthApp, type TestAuthApp } from '../testing/test-app.ts';
 

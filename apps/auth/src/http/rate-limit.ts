@@ -1,4 +1,4 @@
-import type { RedisClient } from '@revoke/auth';
+import type { RedisClient } from '@revoke/auth/writer';
 import { createAccountLockout } from './account-lockout.ts';
 import { ipRateLimitBucket } from './ip-bucket.ts';
 import { createKnownAddresses } from './known-addresses.ts';

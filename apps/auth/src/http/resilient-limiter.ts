@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RedisClient } from '@revoke/auth';
+import type { RedisClient } from '@revoke/auth/writer';
 import {
   RateLimiterMemory,
   RateLimiterRedis,

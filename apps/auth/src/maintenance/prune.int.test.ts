@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { revocationKeys } from '@revoke/auth';
+import { revocationKeys } from '@revoke/auth/writer';
 import { createDb, eq, type SQL, sql } from '@revoke/db';
 import { type AuthDb, auditLog, refreshTokens, revocations, sessions, users } from '@revoke/db/auth';
 import { createTestDb, type TestDb } from '@revoke/db/testing';

@@ -1,11 +1,6 @@
-import {
-  createRedisClient,
-  createRevocationWriter,
-  type RedisClient,
-  RevocationFeed,
-  revocationKeys,
-} from '@revoke/auth';
+import { createRedisClient, RevocationFeed } from '@revoke/auth/internal';
 import { type PrivateRedisCluster, startPrivateRedisCluster } from '@revoke/auth/testing';
+import { createRevocationWriter, type RedisClient, revocationKeys } from '@revoke/auth/writer';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLoginRateLimiter } from '../http/rate-limit.ts';

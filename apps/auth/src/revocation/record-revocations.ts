@@ -1,4 +1,4 @@
-import type { RevocationEntry } from '@revoke/auth';
+import type { RevocationEntry } from '@revoke/auth/writer';
 import type { RevocationReason } from '@revoke/contract';
 import { sql } from '@revoke/db';
 import { type AuthDb, revocations } from '@revoke/db/auth';

@@ -1,4 +1,5 @@
-import { readIssuerPolicy, revocationKeys } from '@revoke/auth';
+import { readIssuerPolicy } from '@revoke/auth/internal';
+import { revocationKeys } from '@revoke/auth/writer';
 import { revocations } from '@revoke/db/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestAuthApp, type TestAuthApp } from '../testing/test-app.ts';

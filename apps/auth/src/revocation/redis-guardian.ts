@@ -1,10 +1,6 @@
-import {
-  type IssuerPolicy,
-  isCluster,
-  type Logger,
-  type RedisClient,
-  type RevocationWriter,
-} from '@revoke/auth';
+import type { Logger } from '@revoke/auth';
+import { isCluster } from '@revoke/auth/internal';
+import type { IssuerPolicy, RedisClient, RevocationWriter } from '@revoke/auth/writer';
 import { gt, sql } from '@revoke/db';
 import { type AuthDb, revocations } from '@revoke/db/auth';
 import { entryOf } from './record-revocations.ts';

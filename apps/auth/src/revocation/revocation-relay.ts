@@ -1,4 +1,5 @@
-import type { Logger, RevocationWriter } from '@revoke/auth';
+import type { Logger } from '@revoke/auth';
+import type { RevocationWriter } from '@revoke/auth/writer';
 import { and, asc, gt, inArray, isNull, lt, min, sql } from '@revoke/db';
 import { type AuthDb, revocations } from '@revoke/db/auth';
 import { entryOf } from './record-revocations.ts';

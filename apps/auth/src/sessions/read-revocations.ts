@@ -1,4 +1,6 @@
-import { type AccessClaims, lookupIds, type RedisClient, type RevocationKeys } from '@revoke/auth';
+import type { AccessClaims } from '@revoke/auth';
+import { lookupIds } from '@revoke/auth/internal';
+import type { RedisClient, RevocationKeys } from '@revoke/auth/writer';
 
 /** What Redis says of one token: revoked, not revoked, or nothing trustworthy (no epoch: it lost its data). */
 export type RevocationVerdict = 'revoked' | 'clear' | 'unknown';

@@ -1,4 +1,5 @@
-import type { AccessClaims, FeedApplied } from '@revoke/auth';
+import type { AccessClaims } from '@revoke/auth';
+import type { FeedApplied } from '@revoke/auth/internal';
 import { describe, expect, it } from 'vitest';
 import { type HubSignal, SessionRevocationHub } from './session-revocation-hub.ts';
 

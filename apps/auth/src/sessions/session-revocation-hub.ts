@@ -1,11 +1,6 @@
-import {
-  type AccessClaims,
-  entryMatches,
-  type FeedApplied,
-  lookupIds,
-  type RevocationEntry,
-  type RevocationFeed,
-} from '@revoke/auth';
+import type { AccessClaims } from '@revoke/auth';
+import { entryMatches, type FeedApplied, lookupIds, type RevocationFeed } from '@revoke/auth/internal';
+import type { RevocationEntry } from '@revoke/auth/writer';
 
 /** What a watcher hears from the hub. */
 export type HubSignal =

@@ -1,12 +1,8 @@
 import { setMaxListeners } from 'node:events';
-import {
-  type AccessClaims,
-  AuthError,
-  createRevocationWriter,
-  RevocationFeed,
-  revocationKeys,
-} from '@revoke/auth';
+import { type AccessClaims, AuthError } from '@revoke/auth';
+import { RevocationFeed } from '@revoke/auth/internal';
 import { testPrefix } from '@revoke/auth/testing';
+import { createRevocationWriter, revocationKeys } from '@revoke/auth/writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MonitoredRedis, startMonitoredRedis } from '../testing/monitored-redis.ts';
 import { SessionRevocationHub } from './session-revocation-hub.ts';

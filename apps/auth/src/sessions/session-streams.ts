@@ -1,12 +1,6 @@
-import {
-  type AccessClaims,
-  AuthError,
-  DEFAULT_CLUSTER_SHARDS,
-  type RedisClient,
-  type RevocationKeys,
-  redisTargetOf,
-  revocationKeys,
-} from '@revoke/auth';
+import { type AccessClaims, AuthError } from '@revoke/auth';
+import { DEFAULT_CLUSTER_SHARDS, redisTargetOf } from '@revoke/auth/internal';
+import { type RedisClient, type RevocationKeys, revocationKeys } from '@revoke/auth/writer';
 import type { AuthDeps } from '../deps.ts';
 import { coalesceBatches } from './coalesced-batches.ts';
 import { readRevocations } from './read-revocations.ts';

@@ -1,4 +1,4 @@
-import { canonicalId } from '@revoke/auth';
+import { canonicalId } from '@revoke/auth/internal';
 
 /** How many `auth.sessionEvents` streams one session and one user may hold open at once. */
 export interface StreamLimits {

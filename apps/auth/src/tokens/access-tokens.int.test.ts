@@ -1,4 +1,5 @@
-import { createTokenVerifier, localKeys } from '@revoke/auth';
+import { localKeys } from '@revoke/auth';
+import { createTokenVerifier } from '@revoke/auth/internal';
 import { createTestDb, type TestDb } from '@revoke/db/testing';
 import { decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,5 @@
-import { createTokenVerifier, localKeys } from '@revoke/auth';
+import { localKeys } from '@revoke/auth';
+import { createTokenVerifier } from '@revoke/auth/internal';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createAccessTokenIssuer } from './access-tokens.ts';

@@ -1,5 +1,5 @@
-import { createRevocationWriter, type RevocationWriter } from '@revoke/auth';
 import { TEST_ISSUER_POLICY, testPrefix } from '@revoke/auth/testing';
+import { createRevocationWriter, type RevocationWriter } from '@revoke/auth/writer';
 import { Redis } from 'ioredis';
 import { decodeJwt } from 'jose';
 

@@ -1,8 +1,12 @@
 import type { AccessClaims } from '../claims.ts';
 import { AuthError, type AuthErrorCode, isAuthError } from '../errors.ts';
 import type { AuthGuard } from '../guard.ts';
-import { type HeaderSource, passesCsrfCheck, presentedCredential } from '../trpc/credentials.ts';
-import { chooseCandidate } from '../trpc/init.ts';
+import {
+  chooseCandidate,
+  type HeaderSource,
+  passesCsrfCheck,
+  presentedCredential,
+} from '../trpc/credentials.ts';
 
 /** What every adapter takes: the guard that decides, and how the request presents its token. */
 export interface RequestAuthOptions {

@@ -28,7 +28,16 @@ export class IssuerPolicyError extends Error {
   override readonly name = 'IssuerPolicyError';
 }
 
-/** Stores the policy (no expiry: it stands until the auth app writes another). */
+/**
+ * Stores the policy (no expiry: it stands until the auth app writes another).
+ *
+ * @example
+ * ```ts
+ * import { revocationKeys, writeIssuerPolicy } from '@revoke/auth/writer';
+ *
+ * await writeIssuerPolicy(redis, revocationKeys('revoke:'), { clockToleranceSec: 5, maxTokenLifetimeSec: 900 });
+ * ```
+ */
 export async function writeIssuerPolicy(
   redis: RedisClient,
   keys: RevocationKeys,

@@ -1,6 +1,15 @@
 import type { RevocationKind } from '../claims.ts';
 
-/** Default namespace of every Redis key and channel this package uses. */
+/**
+ * Default namespace of every Redis key and channel this package uses.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_PREFIX, revocationKeys } from '@revoke/auth/writer';
+ *
+ * revocationKeys(DEFAULT_PREFIX).epoch; // 'revoke:epoch'
+ * ```
+ */
 export const DEFAULT_PREFIX = 'revoke:';
 
 /** Default number of shards in a Redis Cluster: enough to spread over every master of a large cluster. */
@@ -73,7 +82,17 @@ function fnv1a(text: string): number {
   return hash >>> 0;
 }
 
-/** Key names under `prefix`. */
+/**
+ * Key names under `prefix`.
+ *
+ * @example
+ * ```ts
+ * import { revocationKeys } from '@revoke/auth/writer';
+ *
+ * const keys = revocationKeys('revoke:');
+ * await redis.zcard(keys.index); // live revocations
+ * ```
+ */
 export function revocationKeys(
   prefix: string = DEFAULT_PREFIX,
   options: RevocationKeysOptions = {},

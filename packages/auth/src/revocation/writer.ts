@@ -100,7 +100,19 @@ export interface RevocationWriter {
   setPolicy(policy: IssuerPolicy): Promise<void>;
 }
 
-/** A {@link RevocationWriter} over one Redis command connection. */
+/**
+ * A {@link RevocationWriter} over one Redis command connection.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from 'ioredis';
+ * import { createRevocationWriter } from '@revoke/auth/writer';
+ *
+ * const writer = createRevocationWriter({ redis: new Redis(process.env.REDIS_URL), prefix: 'revoke:' });
+ * await writer.setEpoch(); // once Redis holds every live revocation: feeds may start
+ * await writer.revokeToken({ jti: claims.jti, exp: claims.exp }); // logout
+ * ```
+ */
 export function createRevocationWriter(options: RevocationWriterOptions): RevocationWriter {
   const { redis } = options;
   const cluster = isCluster(redis);

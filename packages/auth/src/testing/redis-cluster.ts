@@ -146,6 +146,14 @@ return #found
 /**
  * Starts 6 private `redis-server` processes in cluster mode and joins them with
  * `redis-cli --cluster create … --cluster-replicas 1` (requires both binaries on PATH).
+ *
+ * @example
+ * ```ts
+ * import { startPrivateRedisCluster } from '@revoke/auth/testing';
+ *
+ * const cluster = await startPrivateRedisCluster();
+ * const auth = createRevocationGuard({ issuer, audience: 'notes', redisCluster: { nodes: cluster.nodes } });
+ * ```
  */
 export async function startPrivateRedisCluster(): Promise<PrivateRedisCluster> {
   // Sharded pub/sub (SPUBLISH, SSUBSCRIBE) came with Redis 7.

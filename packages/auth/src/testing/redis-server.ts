@@ -21,7 +21,18 @@ export interface PrivateRedis {
   stop(): Promise<void>;
 }
 
-/** Starts a private `redis-server` on a free loopback port (requires the binary on PATH). */
+/**
+ * Starts a private `redis-server` on a free loopback port (requires the binary on PATH).
+ *
+ * @example
+ * ```ts
+ * import { startPrivateRedis } from '@revoke/auth/testing';
+ *
+ * const redis = await startPrivateRedis();
+ * const auth = createRevocationGuard({ issuer, audience: 'notes', redisUrl: redis.url, staleAfterMs: 500 });
+ * await redis.stop(); // past S, requests are refused with REVOCATION_UNAVAILABLE
+ * ```
+ */
 export async function startPrivateRedis(extraArgs: string[] = []): Promise<PrivateRedis> {
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
@@ -92,7 +103,16 @@ async function kill(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** A random key prefix, so that each test's keys and channel are its own on a shared Redis. */
+/**
+ * A random key prefix, so that each test's keys and channel are its own on a shared Redis.
+ *
+ * @example
+ * ```ts
+ * import { testPrefix } from '@revoke/auth/testing';
+ *
+ * const auth = createRevocationGuard({ issuer, audience: 'notes', prefix: testPrefix() });
+ * ```
+ */
 export function testPrefix(label = 'test'): string {
   return `${label}:${randomBytes(6).toString('hex')}:`;
 }

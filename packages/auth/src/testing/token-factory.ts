@@ -52,6 +52,16 @@ function encodeJson(value: Record<string, unknown>): string {
 /**
  * Creates a test issuer with a fresh Ed25519 key pair. Tokens are signed with WebCrypto
  * directly, not jose's SignJWT, so that tests can put anything in the header and payload.
+ *
+ * @example
+ * ```ts
+ * import { localKeys } from '@revoke/auth';
+ * import { createTestSigner } from '@revoke/auth/testing';
+ *
+ * const signer = await createTestSigner({ issuer: 'http://auth.test', audience: 'notes' });
+ * const auth = createRevocationGuard({ issuer: signer.issuer, audience: signer.audience, keys: localKeys(signer.jwks) });
+ * const token = await signer.sign({ sub: 'user-1' });
+ * ```
  */
 export async function createTestSigner(options: TestSignerOptions = {}): Promise<TestSigner> {
   const issuer = options.issuer ?? 'http://auth.test';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../errors.ts';
-import { chooseCandidate } from './init.ts';
+import { chooseCandidate } from './credentials.ts';
 
 /** Accepts tokens starting with "ours", with the token's tail as its user. */
 const check = async (token: string) => {

@@ -3,6 +3,7 @@ import type { AccessClaims } from '../claims.ts';
 import { AuthError, isAuthError } from '../errors.ts';
 import type { AuthGuard } from '../guard.ts';
 import {
+  chooseCandidate,
   type HeaderSource,
   passesCsrfCheck,
   presentedCredential,
@@ -103,28 +104,6 @@ async function authenticateCaller(auth: AuthContext['auth']): Promise<string> {
   if (!service.callers.includes(claims.sub))
     throw refuse(`Service "${claims.sub}" may not call this procedure`);
   return claims.sub;
-}
-
-/**
- * Of the values of a repeated cookie, the one that `check` accepts (verifies, or authenticates), with
- * what it returned. A value that is not a credential of ours (planted by a sibling site on a shared
- * host, a stale cookie of another path) is skipped, so it cannot lock the user out; several values
- * that each pass are refused as ambiguous (`TOKEN_INVALID`), never picked among, so a planted valid
- * token of someone else's is never used in the user's place. None passing: the first one's error.
- */
-export async function chooseCandidate<T>(
-  candidates: readonly string[],
-  check: (token: string) => Promise<T>,
-): Promise<{ token: string; result: T }> {
-  const settled = await Promise.allSettled(candidates.map(check));
-  const passed = candidates.flatMap((token, i) => {
-    const outcome = settled[i]!;
-    return outcome.status === 'fulfilled' ? [{ token, result: outcome.value }] : [];
-  });
-  if (passed.length === 1) return passed[0]!;
-  if (passed.length > 1)
-    throw new AuthError('TOKEN_INVALID', { message: 'Ambiguous credentials: repeated cookie' });
-  throw (settled[0] as PromiseRejectedResult).reason;
 }
 
 /** Refuses a cookie-authenticated mutation without the CSRF header (see `CSRF_HEADER`). */

@@ -21,13 +21,37 @@ export interface RemoteKeysOptions {
   timeoutMs?: number;
 }
 
-/** Keys from a JWKS document held in memory (a local JWKS file's content). */
+/**
+ * Keys from a JWKS document held in memory (a local JWKS file's content).
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { createRevocationGuard, localKeys } from '@revoke/auth';
+ *
+ * const jwks = JSON.parse(readFileSync('jwks.json', 'utf8'));
+ * const auth = createRevocationGuard({ issuer: 'https://auth.example.com', audience: 'notes', keys: localKeys(jwks) });
+ * ```
+ */
 export function localKeys(jwks: JSONWebKeySet): KeySource {
   // jose snapshots (structuredClone) the set, so later edits to `jwks` do not change the keys.
   return createLocalJWKSet(jwks);
 }
 
-/** Keys fetched from a JWKS URL, cached, with a cooldown before refetching on an unknown kid. */
+/**
+ * Keys fetched from a JWKS URL, cached, with a cooldown before refetching on an unknown kid.
+ *
+ * @example
+ * ```ts
+ * import { createRevocationGuard, remoteKeys } from '@revoke/auth';
+ *
+ * const auth = createRevocationGuard({
+ *   issuer: 'https://auth.example.com',
+ *   audience: 'notes',
+ *   keys: remoteKeys('https://keys.example.com/jwks.json', { cooldownMs: 60_000 }),
+ * });
+ * ```
+ */
 export function remoteKeys(url: string | URL, options: RemoteKeysOptions = {}): KeySource {
   // jose refuses a string URL; it also fetches with `redirect: 'manual'`, so a redirecting JWKS
   // URL fails (non-200) instead of being followed.

@@ -1,4 +1,4 @@
-import { revocationKeys } from '@revoke/auth';
+import { revocationKeys } from '@revoke/auth/writer';
 import type { Fleet, ServiceName } from '../harness/fleet.ts';
 import type { Workload } from '../harness/workload.ts';
 import { redisCli } from './redis.ts';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { revocationKeys } from '@revoke/auth';
+import { revocationKeys } from '@revoke/auth/writer';
 import { SERVICE_NAMES, type ServiceName, type SoakStack } from './stack.ts';
 
 /** One process's memory at one moment. */
