@@ -1,6 +1,14 @@
 /**
  * The verified claims of an access token. Only tokens that passed every check
  * become one of these; times are seconds since the epoch, as in the JWT.
+ *
+ * @example
+ * ```ts
+ * import type { AccessClaims } from '@revoke/auth';
+ *
+ * const claims: AccessClaims = await auth.authenticate(token);
+ * console.log(claims.sub, claims.sid, new Date(claims.exp * 1000));
+ * ```
  */
 export interface AccessClaims {
   /** Issuer: the auth app's URL. */
@@ -33,5 +41,13 @@ export interface AccessClaims {
 /**
  * The kinds of revocation: one token (`jti`), one session (`sid`), a user's tokens issued before a
  * time (`sub`), and every token signed by a withdrawn key (`kid`).
+ *
+ * @example
+ * ```ts
+ * import { type RevocationKind, revocationKeys } from '@revoke/auth/writer';
+ *
+ * const kind: RevocationKind = 'sid';
+ * revocationKeys('revoke:').entry(kind, claims.sid); // 'revoke:sid:<sid>'
+ * ```
  */
 export type RevocationKind = 'jti' | 'sid' | 'sub' | 'kid';

@@ -12,7 +12,17 @@ export interface AuthGuardOptions {
   logger?: Logger;
 }
 
-/** What a procedure may relax. */
+/**
+ * What a procedure may relax.
+ *
+ * @example
+ * ```ts
+ * import type { AuthenticateOptions } from '@revoke/auth';
+ *
+ * const relaxed: AuthenticateOptions = { failOpen: true };
+ * const claims = await auth.authenticate(token, relaxed); // accepted even when Redis cannot answer (counted)
+ * ```
+ */
 export interface AuthenticateOptions {
   /**
    * When Redis cannot say whether a token is revoked (feed stale and Redis unreachable), accept the
@@ -22,7 +32,19 @@ export interface AuthenticateOptions {
   failOpen?: boolean;
 }
 
-/** Verifies a token and checks it against revocation: the decision every protected request needs. */
+/**
+ * Verifies a token and checks it against revocation: the decision every protected request needs.
+ *
+ * @example
+ * ```ts
+ * import { type AuthGuard, createRevocationGuard } from '@revoke/auth';
+ *
+ * const guard: AuthGuard = createRevocationGuard({ issuer: 'https://auth.example.com', audience: 'notes' });
+ * const claims = await guard.authenticate(token); // rejects with an AuthError when refused
+ * // in a unit test, a stand-in:
+ * const fake: AuthGuard = { authenticate: async () => claims };
+ * ```
+ */
 export interface AuthGuard {
   /** The token's claims, or an {@link AuthError} saying why it is refused. Never throws anything else. */
   authenticate(token: unknown, options?: AuthenticateOptions): Promise<AccessClaims>;

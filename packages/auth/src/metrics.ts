@@ -5,7 +5,21 @@ export type { AuthObserver, CheckResult } from './observer.ts';
 
 import type { RevocationFeed } from './revocation/feed.ts';
 
-/** An {@link AuthObserver} that records Prometheus metrics, plus the registry to serve at `/metrics`. */
+/**
+ * An {@link AuthObserver} that records Prometheus metrics, plus the registry to serve at `/metrics`.
+ *
+ * @example
+ * ```ts
+ * import { createRevocationGuard } from '@revoke/auth';
+ * import { type AuthMetrics, createAuthMetrics } from '@revoke/auth/metrics';
+ *
+ * const metrics: AuthMetrics = createAuthMetrics({ prefix: 'notes_' });
+ * const auth = createRevocationGuard({ issuer, audience: 'notes', metrics }); // it calls metrics.watch(auth.feed)
+ * app.get('/metrics', async (_req, res) => {
+ *   res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+ * });
+ * ```
+ */
 export interface AuthMetrics extends AuthObserver {
   readonly registry: Registry;
   /** Report this feed's cache size, staleness and readiness on every scrape. */

@@ -1,4 +1,13 @@
-/** How one authentication attempt ended; the label of the checks metric. */
+/**
+ * How one authentication attempt ended; the label of the checks metric.
+ *
+ * @example
+ * ```ts
+ * import type { CheckResult } from '@revoke/auth/metrics';
+ *
+ * const refused = (result: CheckResult) => result !== 'ok' && result !== 'fail_open';
+ * ```
+ */
 export type CheckResult =
   | 'ok'
   | 'missing'
@@ -12,6 +21,14 @@ export type CheckResult =
 /**
  * What the guard and the feed report as they work. Every method is optional; the Prometheus
  * implementation is `createAuthMetrics` in `@revoke/auth/metrics`, and tests may pass their own.
+ *
+ * @example
+ * ```ts
+ * import { type AuthObserver, createAuthMetrics } from '@revoke/auth/metrics';
+ *
+ * const observer: AuthObserver = createAuthMetrics(); // the Prometheus implementation
+ * observer.check?.('revoked'); // revoke_auth_checks_total{result="revoked"} + 1
+ * ```
  */
 export interface AuthObserver {
   check?(result: CheckResult): void;
@@ -28,7 +45,18 @@ export interface AuthObserver {
   directCheck?(outcome: 'ok' | 'revoked' | 'unavailable'): void;
 }
 
-/** The subset of a pino (or console-like) logger this package writes to. */
+/**
+ * The subset of a pino (or console-like) logger this package writes to.
+ *
+ * @example
+ * ```ts
+ * import pino from 'pino';
+ * import { createRevocationGuard, type Logger } from '@revoke/auth';
+ *
+ * const logger: Logger = pino();
+ * const auth = createRevocationGuard({ issuer: 'https://auth.example.com', audience: 'notes', logger });
+ * ```
+ */
 export interface Logger {
   info(details: object, message: string): void;
   warn(details: object, message: string): void;

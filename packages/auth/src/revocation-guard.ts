@@ -10,7 +10,23 @@ import { createTokenVerifier, type TokenVerifier } from './verify/verify-token.t
 
 const DEFAULT_STALE_AFTER_MS = 3000;
 
-/** Options of {@link createRevocationGuard}: where the tokens come from, and where the revocations are. */
+/**
+ * Options of {@link createRevocationGuard}: where the tokens come from, and where the revocations are.
+ *
+ * @example
+ * ```ts
+ * import { createRevocationGuard, type RevocationGuardOptions } from '@revoke/auth';
+ *
+ * const options: RevocationGuardOptions = {
+ *   issuer: 'https://auth.example.com',
+ *   audience: 'notes',
+ *   redisUrl: process.env.REDIS_URL,
+ *   prefix: 'revoke:', // the writer's
+ *   staleAfterMs: 3000,
+ * };
+ * const auth = createRevocationGuard(options);
+ * ```
+ */
 export interface RevocationGuardOptions {
   /** The tokens' required `iss`: your auth server's URL, exactly as it writes it. */
   issuer: string;
@@ -54,6 +70,16 @@ export interface RevocationGuardOptions {
 /**
  * A service's whole authentication: an {@link AuthGuard} (pass it to any adapter as `guard`) plus the
  * parts it is built from, its readiness, and how to stop it.
+ *
+ * @example
+ * ```ts
+ * import { createRevocationGuard, type RevocationGuard } from '@revoke/auth';
+ *
+ * const auth: RevocationGuard = createRevocationGuard({ issuer: 'https://auth.example.com', audience: 'notes' });
+ * await auth.start();
+ * app.get('/metrics', async (_req, res) => res.type('text/plain').send(await auth.metrics.registry.metrics()));
+ * process.on('SIGTERM', () => void auth.close());
+ * ```
  */
 export interface RevocationGuard extends AuthGuard {
   /**

@@ -8,7 +8,19 @@ import {
   presentedCredential,
 } from '../trpc/credentials.ts';
 
-/** What every adapter takes: the guard that decides, and how the request presents its token. */
+/**
+ * What every adapter takes: the guard that decides, and how the request presents its token.
+ *
+ * @example
+ * ```ts
+ * import { createExpressAuth, type RequestAuthOptions } from '@revoke/auth/express';
+ * import { accessTokenCookieName } from '@revoke/auth/trpc';
+ *
+ * const options: RequestAuthOptions = { guard: auth, cookieName: accessTokenCookieName(true) };
+ * app.get('/me', createExpressAuth(options), meHandler);
+ * app.get('/status', createExpressAuth({ ...options, failOpen: true }), statusHandler);
+ * ```
+ */
 export interface RequestAuthOptions {
   /** The guard from `createAuthGuard` (or a service's auth stack). */
   guard: AuthGuard;
@@ -24,15 +36,44 @@ export interface RequestAuthOptions {
 /**
  * Why a request is refused: one of the `AuthErrorCode`s, or `CSRF_REQUIRED` for a cookie-authenticated
  * unsafe request (POST, PUT, …) without the CSRF header (`x-revoke-csrf`), or a cross-site one.
+ *
+ * @example
+ * ```ts
+ * import type { AuthRefusalCode } from '@revoke/auth/fetch';
+ *
+ * const retryable = (code: AuthRefusalCode) => code === 'REVOCATION_UNAVAILABLE';
+ * const needsNewToken = (code: AuthRefusalCode) => code !== 'REVOCATION_UNAVAILABLE' && code !== 'CSRF_REQUIRED';
+ * ```
  */
 export type AuthRefusalCode = AuthErrorCode | 'CSRF_REQUIRED';
 
-/** The JSON body of a refusal: a stable code and a message safe to show. Never a stack. */
+/**
+ * The JSON body of a refusal: a stable code and a message safe to show. Never a stack.
+ *
+ * @example
+ * ```ts
+ * import type { AuthErrorBody } from '@revoke/auth/fetch';
+ *
+ * const body: AuthErrorBody = { error: { code: 'TOKEN_REVOKED', message: 'Token revoked (logged out)' } };
+ * // in a client: const { error } = (await response.json()) as AuthErrorBody;
+ * ```
+ */
 export interface AuthErrorBody {
   error: { code: AuthRefusalCode; message: string };
 }
 
-/** A request that passed: the verified claims, the token, and where it came from. */
+/**
+ * A request that passed: the verified claims, the token, and where it came from.
+ *
+ * @example
+ * ```ts
+ * import type { AuthAccepted } from '@revoke/auth/fetch';
+ *
+ * function userOf(accepted: AuthAccepted): string {
+ *   return accepted.claims.sub; // accepted.source: 'header' | 'cookie'
+ * }
+ * ```
+ */
 export interface AuthAccepted {
   ok: true;
   claims: AccessClaims;
@@ -40,7 +81,21 @@ export interface AuthAccepted {
   source: 'header' | 'cookie';
 }
 
-/** A request that was refused, as the HTTP answer to send. */
+/**
+ * A request that was refused, as the HTTP answer to send.
+ *
+ * @example
+ * ```ts
+ * import type { ServerResponse } from 'node:http';
+ * import type { AuthRefused } from '@revoke/auth/fetch';
+ *
+ * function send(res: ServerResponse, refusal: AuthRefused): void {
+ *   if (refusal.error) logger.warn({ code: refusal.error.code }, 'auth refused'); // never sent
+ *   res.writeHead(refusal.status, { ...refusal.headers, 'content-type': 'application/json' });
+ *   res.end(JSON.stringify(refusal.body));
+ * }
+ * ```
+ */
 export interface AuthRefused {
   ok: false;
   /** 401 for a bad or missing token, 403 for CSRF, 503 when revocation state is unavailable. */
@@ -52,7 +107,18 @@ export interface AuthRefused {
   error?: AuthError;
 }
 
-/** The one decision for a request, whatever the framework. */
+/**
+ * The one decision for a request, whatever the framework.
+ *
+ * @example
+ * ```ts
+ * import { type AuthDecision, decideRequest } from '@revoke/auth/fetch';
+ *
+ * const decision: AuthDecision = await decideRequest({ headers: req.headers, method: req.method }, { guard });
+ * if (decision.ok) console.log(decision.claims.sub);
+ * else console.log(decision.status, decision.body.error.code); // 401 'TOKEN_EXPIRED', …
+ * ```
+ */
 export type AuthDecision = AuthAccepted | AuthRefused;
 
 /** The parts of a request the decision reads. */

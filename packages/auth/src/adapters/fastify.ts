@@ -18,7 +18,20 @@ declare module 'fastify' {
   }
 }
 
-/** A Fastify `preHandler` (or `onRequest`) hook, as {@link createFastifyAuth} returns. */
+/**
+ * A Fastify `preHandler` (or `onRequest`) hook, as {@link createFastifyAuth} returns.
+ *
+ * @example
+ * ```ts
+ * import { createFastifyAuth, type FastifyAuthHook } from '@revoke/auth/fastify';
+ *
+ * const requireAuth: FastifyAuthHook = createFastifyAuth({ guard });
+ * app.register(async (scope) => {
+ *   scope.addHook('preHandler', requireAuth); // every route of this scope
+ *   scope.get('/notes', async (request) => listNotes(request.auth!.sub));
+ * });
+ * ```
+ */
 export type FastifyAuthHook = (
   request: FastifyRequest,
   reply: FastifyReply,

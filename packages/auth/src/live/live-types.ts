@@ -4,7 +4,17 @@ import type { Logger } from '../observer.ts';
 import type { RevocationCache } from '../revocation/cache.ts';
 import type { RevocationFeed } from '../revocation/feed.ts';
 
-/** What {@link LiveRevocations} needs of a running {@link RevocationFeed} (a fake one in tests). */
+/**
+ * What {@link LiveRevocations} needs of a running {@link RevocationFeed} (a fake one in tests).
+ *
+ * @example
+ * ```ts
+ * import { type LiveFeed, LiveRevocations } from '@revoke/auth/live';
+ *
+ * const feed: LiveFeed = auth.feed; // createRevocationGuard's running feed
+ * const live = new LiveRevocations({ feed });
+ * ```
+ */
 export interface LiveFeed {
   readonly cache: Pick<RevocationCache, 'isRevoked'>;
   onApplied: RevocationFeed['onApplied'];
@@ -12,7 +22,17 @@ export interface LiveFeed {
   checkDirect: RevocationFeed['checkDirect'];
 }
 
-/** Options of {@link LiveRevocations}. */
+/**
+ * Options of {@link LiveRevocations}.
+ *
+ * @example
+ * ```ts
+ * import { LiveRevocations, type LiveRevocationsOptions } from '@revoke/auth/live';
+ *
+ * const options: LiveRevocationsOptions = { feed: auth.feed, maxWatches: 5_000, maxPerUser: 20, staleCheckMs: 500 };
+ * const live = new LiveRevocations(options);
+ * ```
+ */
 export interface LiveRevocationsOptions {
   /** The process's running revocation feed (the one its guard uses). */
   feed: LiveFeed;
@@ -34,7 +54,19 @@ export interface LiveRevocationsOptions {
   now?: () => number;
 }
 
-/** Options of {@link LiveRevocations.watch}. */
+/**
+ * Options of {@link LiveRevocations.watch}.
+ *
+ * @example
+ * ```ts
+ * import type { WatchOptions } from '@revoke/auth/live';
+ *
+ * const connection = new AbortController();
+ * const options: WatchOptions = { signal: connection.signal };
+ * const watch = live.watch(claims, options);
+ * connection.abort(); // the connection went away: the watch ends too
+ * ```
+ */
 export interface WatchOptions {
   /** The connection's own signal (tRPC passes one to every subscription): when it aborts, the watch stops. */
   signal?: AbortSignal | undefined;

@@ -1,7 +1,19 @@
 import type { AuthError } from '../errors.ts';
 import type { LiveWatch } from './live-types.ts';
 
-/** Options of {@link untilRevoked}. */
+/**
+ * Options of {@link untilRevoked}.
+ *
+ * @example
+ * ```ts
+ * import { untilRevoked, type UntilRevokedOptions } from '@revoke/auth/live';
+ * import { toTRPCError } from '@revoke/auth/trpc';
+ *
+ * const options: UntilRevokedOptions = { toError: toTRPCError }; // the client gets UNAUTHORIZED, not a 500
+ * // in the subscription's async generator:
+ * yield* untilRevoked(watch, source, options);
+ * ```
+ */
 export interface UntilRevokedOptions {
   /**
    * What to throw when the watch ended with an `AuthError` (revoked, expired, unavailable); default: the

@@ -1,15 +1,52 @@
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 
-/** A command connection to a single Redis or to a Redis Cluster. */
+/**
+ * A command connection to a single Redis or to a Redis Cluster.
+ *
+ * @example
+ * ```ts
+ * import { Cluster, Redis } from 'ioredis';
+ * import { createRevocationWriter, type RedisClient } from '@revoke/auth/writer';
+ *
+ * const redis: RedisClient = process.env.REDIS_URL
+ *   ? new Redis(process.env.REDIS_URL)
+ *   : new Cluster([{ host: '10.0.0.1', port: 7000 }]);
+ * const writer = createRevocationWriter({ redis });
+ * ```
+ */
 export type RedisClient = Redis | Cluster;
 
-/** A node of a cluster seed list. */
+/**
+ * A node of a cluster seed list.
+ *
+ * @example
+ * ```ts
+ * import { type ClusterSeed, createRevocationGuard } from '@revoke/auth';
+ *
+ * const seed: ClusterSeed = { host: '10.0.0.1', port: 7000 };
+ * const auth = createRevocationGuard({ issuer, audience: 'notes', redisCluster: { nodes: [seed, '10.0.0.2:7000'] } });
+ * ```
+ */
 export interface ClusterSeed {
   host: string;
   port: number;
 }
 
-/** Where a Redis Cluster is, and how its revocation data is split. */
+/**
+ * Where a Redis Cluster is, and how its revocation data is split.
+ *
+ * @example
+ * ```ts
+ * import { createRevocationGuard, type RedisClusterConfig } from '@revoke/auth';
+ *
+ * const redisCluster: RedisClusterConfig = {
+ *   nodes: ['10.0.0.1:7000', '10.0.0.2:7000', '10.0.0.3:7000'],
+ *   options: { redisOptions: { password: process.env.REDIS_PASSWORD } },
+ *   shards: 16, // the same as the writer's
+ * };
+ * const auth = createRevocationGuard({ issuer, audience: 'notes', redisCluster });
+ * ```
+ */
 export interface RedisClusterConfig {
   /** Seed nodes (any reachable subset of the cluster): `host:port` strings or objects. */
   nodes: readonly (string | ClusterSeed)[];

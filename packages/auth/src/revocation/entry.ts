@@ -34,6 +34,19 @@ export const revocationEntrySchema = z.discriminatedUnion('kind', [
 /**
  * A revoked token (`jti`), session (`sid`), every token of a user issued before `notBefore` (`sub`),
  * or every token signed by a withdrawn key (`kid`). Ids are canonical ({@link canonicalId}).
+ *
+ * @example
+ * ```ts
+ * import type { RevocationEntry } from '@revoke/auth/writer';
+ *
+ * const now = Math.floor(Date.now() / 1000);
+ * const entries: RevocationEntry[] = [
+ *   { kind: 'jti', id: claims.jti, exp: claims.exp },
+ *   { kind: 'sid', id: claims.sid, exp: now + 900 }, // when the session's last access token expires
+ *   { kind: 'sub', id: claims.sub, notBefore: now, exp: now + 900 },
+ * ];
+ * await writer.writeAll(entries);
+ * ```
  */
 export type RevocationEntry = z.output<typeof revocationEntrySchema>;
 

@@ -7,6 +7,14 @@ import type { RevocationKeys } from './keys.ts';
  * its token's `exp` plus `clockToleranceSec`, and a session's or user's until their longest token,
  * `maxTokenLifetimeSec`, has expired. A service that accepted tokens later past `exp`, or longer-lived
  * ones, would accept a revoked token after every store had forgotten its revocation.
+ *
+ * @example
+ * ```ts
+ * import type { IssuerPolicy } from '@revoke/auth/writer';
+ *
+ * const policy: IssuerPolicy = { clockToleranceSec: 5, maxTokenLifetimeSec: 900 };
+ * await writer.setPolicy(policy);
+ * ```
  */
 export interface IssuerPolicy {
   clockToleranceSec: number;

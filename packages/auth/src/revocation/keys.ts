@@ -15,7 +15,18 @@ export const DEFAULT_PREFIX = 'revoke:';
 /** Default number of shards in a Redis Cluster: enough to spread over every master of a large cluster. */
 export const DEFAULT_CLUSTER_SHARDS = 16;
 
-/** The names of one shard: its snapshot index, its event channel and its epoch. */
+/**
+ * The names of one shard: its snapshot index, its event channel and its epoch.
+ *
+ * @example
+ * ```ts
+ * import { revocationKeys, type ShardKeys } from '@revoke/auth/writer';
+ *
+ * const shards: readonly ShardKeys[] = revocationKeys('revoke:', { shards: 16 }).shards;
+ * shards[3]?.index; // 'revoke:{3}:index'
+ * const live = await Promise.all(shards.map((shard) => cluster.zcard(shard.index)));
+ * ```
+ */
 export interface ShardKeys {
   /** Sorted set of every live entry of the shard, scored by its expiry: what a snapshot reads. */
   readonly index: string;
@@ -43,6 +54,15 @@ export interface ShardKeys {
  * into shards, each carrying a hash tag (`${prefix}{n}:index`, …, `${prefix}{n}:<kind>:<id>`): everything
  * one revocation touches (entry, index, stream, channel) sits in one slot, so the write stays one atomic script,
  * and the shards spread over every master.
+ *
+ * @example
+ * ```ts
+ * import { revocationKeys, type RevocationKeys } from '@revoke/auth/writer';
+ *
+ * const keys: RevocationKeys = revocationKeys('revoke:');
+ * keys.entry('sid', claims.sid); // 'revoke:sid:<sid>'
+ * keys.channel; // 'revoke:events'
+ * ```
  */
 export interface RevocationKeys extends ShardKeys {
   /** String key per revoked entry, expiring with it: what a direct check reads. */
@@ -66,7 +86,18 @@ export interface RevocationKeys extends ShardKeys {
   readonly epochSuffix: string;
 }
 
-/** Options of {@link revocationKeys}. */
+/**
+ * Options of {@link revocationKeys}.
+ *
+ * @example
+ * ```ts
+ * import { revocationKeys, type RevocationKeysOptions } from '@revoke/auth/writer';
+ *
+ * const options: RevocationKeysOptions = { shards: 16 }; // a Redis Cluster
+ * const keys = revocationKeys('revoke:', options);
+ * keys.entry('jti', jti); // 'revoke:{<n>}:jti:<jti>', where n = keys.shardOf('jti', jti)
+ * ```
+ */
 export interface RevocationKeysOptions {
   /** Number of hash-tagged shards, for a Redis Cluster. Undefined: a single Redis (untagged names). */
   shards?: number | undefined;

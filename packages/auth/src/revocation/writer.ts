@@ -43,6 +43,24 @@ return redis.call(ARGV[9], ARGV[6], string.sub(ARGV[7], 1, -2) .. ',"pos":"' .. 
 /** How far back each shard's stream reaches by default: longer than the outages worth replaying. */
 export const DEFAULT_STREAM_RETENTION_MS = 10 * 60_000;
 
+/**
+ * Options of {@link createRevocationWriter}: the Redis to write to, and what it must agree on with
+ * the deployment's feeds and verifiers (prefix, shards, clock tolerance).
+ *
+ * @example
+ * ```ts
+ * import { Redis } from 'ioredis';
+ * import { createRevocationWriter, type RevocationWriterOptions } from '@revoke/auth/writer';
+ *
+ * const options: RevocationWriterOptions = {
+ *   redis: new Redis(process.env.REDIS_URL!),
+ *   prefix: 'revoke:', // the feeds' too
+ *   clockToleranceSec: 5, // the verifiers'
+ *   replicaWait: { replicas: 1, timeoutMs: 100 }, // only for a Redis with replicas
+ * };
+ * const writer = createRevocationWriter(options);
+ * ```
+ */
 export interface RevocationWriterOptions {
   /**
    * A command connection (not a subscriber) to a single Redis or a Redis Cluster. Commands must reach
@@ -75,7 +93,19 @@ export interface RevocationWriterOptions {
   now?: () => number;
 }
 
-/** Writes revocations to Redis and announces them (docs/architecture.md, "Revocation"). Postgres stays the source of truth. */
+/**
+ * Writes revocations to Redis and announces them (docs/architecture.md, "Revocation"). Postgres stays the source of truth.
+ *
+ * @example
+ * ```ts
+ * import { createRevocationWriter, type RevocationWriter } from '@revoke/auth/writer';
+ *
+ * const writer: RevocationWriter = createRevocationWriter({ redis });
+ * const now = Math.floor(Date.now() / 1000);
+ * await writer.revokeSession({ sid: claims.sid, exp: now + 900 }); // log out this session
+ * await writer.revokeUserBefore({ sub: claims.sub, notBefore: now, exp: now + 900 }); // log out everywhere
+ * ```
+ */
 export interface RevocationWriter {
   /** Revoke one access token until its `exp`. Resolves to the number of subscribers that received the event. */
   revokeToken(input: { jti: string; exp: number }): Promise<number>;

@@ -20,6 +20,16 @@ interface ClusterNode {
 /**
  * A private Redis Cluster for tests: 3 masters and 3 replicas, each its own `redis-server` process on
  * loopback with its own temporary directory, no persistence and `noeviction`.
+ *
+ * @example
+ * ```ts
+ * import { startPrivateRedisCluster } from '@revoke/auth/testing';
+ *
+ * const cluster = await startPrivateRedisCluster();
+ * process.env.REDIS_CLUSTER_NODES = cluster.nodesEnv; // '127.0.0.1:<port>,…', for the app under test
+ * const { port, failoverMs } = await cluster.killMaster('revoke:{0}:index'); // a replica takes over
+ * await cluster.stop();
+ * ```
  */
 export interface PrivateRedisCluster {
   /** Seed list, `127.0.0.1:<port>` per node (what `REDIS_CLUSTER_NODES` takes, comma-joined). */

@@ -8,6 +8,17 @@ import { Redis } from 'ioredis';
  * A private `redis-server` for fault tests: it can be restarted empty, frozen and thawed without
  * touching the shared Redis other tests use. No persistence, so a restart loses everything, as a
  * production Redis without AOF would.
+ *
+ * @example
+ * ```ts
+ * import { startPrivateRedis } from '@revoke/auth/testing';
+ *
+ * const redis = await startPrivateRedis();
+ * redis.freeze(); // open sockets, no answers: the feed goes stale
+ * redis.thaw();
+ * await redis.restart(); // empty, on the same port: Redis lost every revocation
+ * await redis.stop();
+ * ```
  */
 export interface PrivateRedis {
   readonly port: number;

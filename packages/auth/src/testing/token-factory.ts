@@ -2,7 +2,18 @@ import type { CryptoKey, JSONWebKeySet } from 'jose';
 import { base64url, exportJWK, generateKeyPair } from 'jose';
 import type { AccessClaims } from '../claims.ts';
 
-/** A throwaway Ed25519 issuer for tests: its public JWKS and a way to mint access tokens. */
+/**
+ * A throwaway Ed25519 issuer for tests: its public JWKS and a way to mint access tokens.
+ *
+ * @example
+ * ```ts
+ * import { createTestSigner, type TestSigner } from '@revoke/auth/testing';
+ *
+ * const signer: TestSigner = await createTestSigner();
+ * const expired = await signer.sign({ exp: Math.floor(Date.now() / 1000) - 60 });
+ * const noTyp = await signer.sign({}, { typ: undefined }); // an override set to undefined removes it
+ * ```
+ */
 export interface TestSigner {
   /** Public keys to give the verifier (`localKeys(signer.jwks)`, or serve it as a JWKS URL). */
   jwks: JSONWebKeySet;
@@ -26,7 +37,18 @@ export interface TestSigner {
   audience: string;
 }
 
-/** Options of {@link createTestSigner}. */
+/**
+ * Options of {@link createTestSigner}.
+ *
+ * @example
+ * ```ts
+ * import { createTestSigner, type TestSignerOptions } from '@revoke/auth/testing';
+ *
+ * const options: TestSignerOptions = { audience: 'activity', lifetimeSec: 60, now: () => Date.now() - 120_000 };
+ * const signer = await createTestSigner(options);
+ * const expired = await signer.sign(); // issued two minutes ago, expired one minute ago: TOKEN_EXPIRED
+ * ```
+ */
 export interface TestSignerOptions {
   /** Default `http://auth.test`. */
   issuer?: string;

@@ -1,20 +1,59 @@
 import { CSRF_HEADER } from '@revoke/contract';
 import { AuthError } from '../errors.ts';
 
-/** Request headers as a fetch `Headers` or a Node `IncomingMessage['headers']`. */
+/**
+ * Request headers as a fetch `Headers` or a Node `IncomingMessage['headers']`.
+ *
+ * @example
+ * ```ts
+ * import { credentialFromHeaders, type HeaderSource } from '@revoke/auth/trpc';
+ *
+ * const fromNode: HeaderSource = req.headers; // { authorization: 'Bearer …', cookie: '…' }
+ * const fromFetch: HeaderSource = request.headers; // a fetch `Headers`
+ * credentialFromHeaders(fromNode);
+ * ```
+ */
 export type HeaderSource = Headers | Record<string, string | string[] | undefined>;
 
-/** Name of the HttpOnly cookie that carries the access token in browsers, over plain HTTP (development). */
+/**
+ * Name of the HttpOnly cookie that carries the access token in browsers, over plain HTTP (development).
+ *
+ * @example
+ * ```ts
+ * import { ACCESS_TOKEN_COOKIE, credentialFromHeaders } from '@revoke/auth/trpc';
+ *
+ * credentialFromHeaders({ cookie: `theme=dark; ${ACCESS_TOKEN_COOKIE}=${token}` }); // token
+ * ```
+ */
 export const ACCESS_TOKEN_COOKIE = 'access_token';
 
 /**
  * Its name where cookies are `Secure` (HTTPS): the `__Host-` prefix makes the browser refuse the
  * cookie unless it is Secure, host-only and for path `/`, so no sibling subdomain can plant one of
  * that name (a planted duplicate would otherwise have to be told apart from the real one).
+ *
+ * @example
+ * ```ts
+ * import { presentedCredential, SECURE_ACCESS_TOKEN_COOKIE } from '@revoke/auth/trpc';
+ *
+ * const headers = { cookie: `access_token=planted; ${SECURE_ACCESS_TOKEN_COOKIE}=${token}` };
+ * presentedCredential(headers, { cookieName: SECURE_ACCESS_TOKEN_COOKIE }); // { token, source: 'cookie' }
+ * ```
  */
 export const SECURE_ACCESS_TOKEN_COOKIE = '__Host-access_token';
 
-/** The access-token cookie's name for a deployment whose cookies are (or are not) `Secure`. */
+/**
+ * The access-token cookie's name for a deployment whose cookies are (or are not) `Secure`.
+ *
+ * @example
+ * ```ts
+ * import { accessTokenCookieName, secureCookiesByDefault } from '@revoke/auth/trpc';
+ *
+ * accessTokenCookieName(true); // '__Host-access_token'
+ * accessTokenCookieName(false); // 'access_token'
+ * const cookieName = accessTokenCookieName(secureCookiesByDefault(process.env.AUTH_URL!));
+ * ```
+ */
 export function accessTokenCookieName(secure: boolean): string {
   return secure ? SECURE_ACCESS_TOKEN_COOKIE : ACCESS_TOKEN_COOKIE;
 }
@@ -23,6 +62,15 @@ export function accessTokenCookieName(secure: boolean): string {
  * Whether cookies should be `Secure` for a deployment reached at `url`: yes, except over plain HTTP
  * on a loopback host (development), where a browser would drop them. Every app derives the same
  * default from `AUTH_URL`, so the auth app and the services agree on the cookie's name.
+ *
+ * @example
+ * ```ts
+ * import { secureCookiesByDefault } from '@revoke/auth/trpc';
+ *
+ * secureCookiesByDefault('https://auth.example.com'); // true
+ * secureCookiesByDefault('http://localhost:4000'); // false: plain HTTP on a loopback host
+ * secureCookiesByDefault('http://auth.internal:4000'); // true: only loopback is exempt
+ * ```
  */
 export function secureCookiesByDefault(url: string): boolean {
   return !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(url);
@@ -32,6 +80,14 @@ export function secureCookiesByDefault(url: string): boolean {
  * Most values of one cookie a request may repeat. A value planted by a sibling site (over HTTP, where
  * no `__Host-` prefix protects the name) is skipped when it is not a credential of ours; past this
  * many the request is refused, so the attempt costs a bounded number of verifications.
+ *
+ * @example
+ * ```ts
+ * import { MAX_COOKIE_CANDIDATES, presentedCredential } from '@revoke/auth/trpc';
+ *
+ * const cookie = Array(MAX_COOKIE_CANDIDATES + 1).fill(`access_token=${token}`).join('; ');
+ * presentedCredential({ cookie }); // throws AuthError TOKEN_INVALID: too many repeated cookies
+ * ```
  */
 export const MAX_COOKIE_CANDIDATES = 3;
 
@@ -42,10 +98,32 @@ export { CSRF_HEADER } from '@revoke/contract';
  * Header in which a service calling another presents its own credential (a service token from the
  * auth app's `/oauth/token`), as `Bearer <token>`, beside the user's token it forwards in
  * `Authorization`. Browsers never send it: CORS does not allow it.
+ *
+ * @example
+ * ```ts
+ * import { SERVICE_TOKEN_HEADER } from '@revoke/auth/trpc';
+ *
+ * // notes calling activity on behalf of a user: the user's token, and notes' own service token
+ * await fetch('http://activity.internal/trpc/activity.record', {
+ *   method: 'POST',
+ *   headers: { authorization: `Bearer ${userToken}`, [SERVICE_TOKEN_HEADER]: `Bearer ${serviceToken}` },
+ *   body: JSON.stringify(event),
+ * });
+ * ```
  */
 export const SERVICE_TOKEN_HEADER = 'x-service-authorization';
 
-/** A presented access token and where it came from. */
+/**
+ * A presented access token and where it came from.
+ *
+ * @example
+ * ```ts
+ * import type { PresentedCredential } from '@revoke/auth/trpc';
+ *
+ * const fromHeader: PresentedCredential = { token: 'eyJ…', source: 'header' };
+ * const repeated: PresentedCredential = { token: 'planted', source: 'cookie', candidates: ['planted', 'eyJ…'] };
+ * ```
+ */
 export interface PresentedCredential {
   token: string;
   source: 'header' | 'cookie';
@@ -62,7 +140,17 @@ function header(headers: HeaderSource, name: string): string | undefined {
   return Array.isArray(value) ? value.join(name === 'cookie' ? '; ' : ', ') : value;
 }
 
-/** Every value of cookie `name` in the request's Cookie header(s), in the order sent. */
+/**
+ * Every value of cookie `name` in the request's Cookie header(s), in the order sent.
+ *
+ * @example
+ * ```ts
+ * import { cookieValuesOf } from '@revoke/auth/trpc';
+ *
+ * cookieValuesOf({ cookie: 'access_token=a; theme=dark; access_token=b' }, 'access_token'); // ['a', 'b']
+ * cookieValuesOf(new Headers(), 'access_token'); // []
+ * ```
+ */
 export function cookieValuesOf(headers: HeaderSource, name: string): string[] {
   return cookieValues(header(headers, 'cookie'), name).map(decodeURIComponentSafe);
 }
@@ -97,6 +185,16 @@ function fromAuthorization(value: string | undefined): string | undefined {
  * a repeated cookie, more than {@link MAX_COOKIE_CANDIDATES} values), since picking one would let a
  * request be judged on a token other than the one the caller meant. A repeated cookie alone is
  * returned with its `candidates`: the caller keeps the one value that is ours (see `chooseCandidate`).
+ *
+ * @example
+ * ```ts
+ * import { credentialFromHeaders } from '@revoke/auth/trpc';
+ *
+ * credentialFromHeaders({ authorization: `Bearer ${token}` }); // token
+ * credentialFromHeaders(new Headers({ cookie: `access_token=${token}` })); // token
+ * credentialFromHeaders({}); // null
+ * credentialFromHeaders({ authorization: 'Basic dXNlcjpwYXNz' }); // throws AuthError TOKEN_INVALID
+ * ```
  */
 export function credentialFromHeaders(
   headers: HeaderSource,
@@ -105,7 +203,18 @@ export function credentialFromHeaders(
   return presentedCredential(headers, options)?.token ?? null;
 }
 
-/** Like {@link credentialFromHeaders}, also saying whether the token came from a header or the cookie. */
+/**
+ * Like {@link credentialFromHeaders}, also saying whether the token came from a header or the cookie.
+ *
+ * @example
+ * ```ts
+ * import { presentedCredential } from '@revoke/auth/trpc';
+ *
+ * presentedCredential({ authorization: `Bearer ${token}` }); // { token, source: 'header' }
+ * presentedCredential({ cookie: `access_token=planted; access_token=${token}` });
+ * // { token: 'planted', source: 'cookie', candidates: ['planted', token] }: settle it with chooseCandidate
+ * ```
+ */
 export function presentedCredential(
   headers: HeaderSource,
   options: { cookieName?: string } = {},
@@ -131,6 +240,17 @@ export function presentedCredential(
 /**
  * True when a request may run a mutation with the credentials it carries: it presents no cookie
  * credential, or it sends {@link CSRF_HEADER} and no `Sec-Fetch-Site: cross-site`.
+ *
+ * @example
+ * ```ts
+ * import { CSRF_HEADER, passesCsrfCheck, presentedCredential } from '@revoke/auth/trpc';
+ *
+ * passesCsrfCheck({ [CSRF_HEADER]: '1' }); // true
+ * passesCsrfCheck({ [CSRF_HEADER]: '1', 'sec-fetch-site': 'cross-site' }); // false
+ * // It matters only for a credential from the cookie:
+ * const presented = presentedCredential(req.headers);
+ * if (req.method === 'POST' && presented?.source === 'cookie' && !passesCsrfCheck(req.headers)) refuse(403);
+ * ```
  */
 export function passesCsrfCheck(headers: HeaderSource): boolean {
   if (header(headers, 'sec-fetch-site') === 'cross-site') return false;
@@ -149,6 +269,15 @@ function decodeURIComponentSafe(value: string): string {
 /**
  * The calling service's token from {@link SERVICE_TOKEN_HEADER} (`Bearer <token>`), or null when the
  * header is absent. Throws `TOKEN_INVALID` for another scheme or a repeated header.
+ *
+ * @example
+ * ```ts
+ * import { serviceCredentialFromHeaders } from '@revoke/auth/trpc';
+ *
+ * serviceCredentialFromHeaders({ 'x-service-authorization': `Bearer ${serviceToken}` }); // serviceToken
+ * serviceCredentialFromHeaders({}); // null
+ * serviceCredentialFromHeaders({ 'x-service-authorization': 'Basic abc' }); // throws AuthError TOKEN_INVALID
+ * ```
  */
 export function serviceCredentialFromHeaders(headers: HeaderSource): string | null {
   const raw = (headers as Record<string, unknown>)[SERVICE_TOKEN_HEADER];
@@ -167,6 +296,17 @@ export function serviceCredentialFromHeaders(headers: HeaderSource): string | nu
  * host, a stale cookie of another path) is skipped, so it cannot lock the user out; several values
  * that each pass are refused as ambiguous (`TOKEN_INVALID`), never picked among, so a planted valid
  * token of someone else's is never used in the user's place. None passing: the first one's error.
+ *
+ * @example
+ * ```ts
+ * import { chooseCandidate, presentedCredential } from '@revoke/auth/trpc';
+ *
+ * const presented = presentedCredential(req.headers);
+ * if (presented?.candidates) {
+ *   // the one value that authenticates; several that do are refused (TOKEN_INVALID)
+ *   const { token, result: claims } = await chooseCandidate(presented.candidates, (t) => guard.authenticate(t));
+ * }
+ * ```
  */
 export async function chooseCandidate<T>(
   candidates: readonly string[],

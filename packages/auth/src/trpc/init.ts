@@ -11,7 +11,22 @@ import {
   serviceCredentialFromHeaders,
 } from './credentials.ts';
 
-/** What every service's tRPC context carries for authentication. */
+/**
+ * What every service's tRPC context carries for authentication.
+ *
+ * @example
+ * ```ts
+ * import { type AuthContext, createAuthContext } from '@revoke/auth/trpc';
+ *
+ * interface Context extends AuthContext {
+ *   db: Db;
+ * }
+ * const createContext = ({ req }: { req: IncomingMessage }): Context => ({
+ *   auth: createAuthContext(guard, req.headers),
+ *   db,
+ * });
+ * ```
+ */
 export interface AuthContext {
   auth: {
     guard: AuthGuard;
@@ -33,20 +48,57 @@ export interface AuthContext {
   };
 }
 
-/** How a service admits internal calls: the guard for tokens minted for it, and who may call. */
+/**
+ * How a service admits internal calls: the guard for tokens minted for it, and who may call.
+ *
+ * @example
+ * ```ts
+ * import { createAuthContext, type InternalCalls } from '@revoke/auth/trpc';
+ *
+ * // activity takes internal calls from notes only, with service tokens minted for activity's audience
+ * const internal: InternalCalls = { guard: serviceGuard, callers: ['notes'] };
+ * const auth = createAuthContext(guard, req.headers, { internal });
+ * ```
+ */
 export interface InternalCalls {
   guard: AuthGuard;
   /** Client ids (`sub` of their service tokens) of the services allowed to call internal procedures. */
   callers: readonly string[];
 }
 
-/** Per-procedure settings read by `protectedProcedure`. */
+/**
+ * Per-procedure settings read by `protectedProcedure`.
+ *
+ * @example
+ * ```ts
+ * import { type AuthContext, createAuthTRPC } from '@revoke/auth/trpc';
+ *
+ * const { router, protectedProcedure } = createAuthTRPC<AuthContext>();
+ * export const appRouter = router({
+ *   status: protectedProcedure.meta({ failOpen: true }).query(({ ctx }) => ({ sub: ctx.user.sub })),
+ * });
+ * ```
+ */
 export interface AuthMeta {
   /** Accept the token when revocation state is unavailable, instead of answering 503 (counted). */
   failOpen?: boolean;
 }
 
-/** Builds the `auth` part of a context from request headers. Never throws: errors surface in the procedure. */
+/**
+ * Builds the `auth` part of a context from request headers. Never throws: errors surface in the procedure.
+ *
+ * @example
+ * ```ts
+ * import { createHTTPServer } from '@trpc/server/adapters/standalone';
+ * import { accessTokenCookieName, createAuthContext } from '@revoke/auth/trpc';
+ *
+ * const cookieName = accessTokenCookieName(true);
+ * const server = createHTTPServer({
+ *   router: appRouter,
+ *   createContext: ({ req }) => ({ auth: createAuthContext(guard, req.headers, { cookieName }) }),
+ * });
+ * ```
+ */
 export function createAuthContext(
   guard: AuthGuard,
   headers: HeaderSource,
@@ -106,7 +158,19 @@ async function authenticateCaller(auth: AuthContext['auth']): Promise<string> {
   return claims.sub;
 }
 
-/** Refuses a cookie-authenticated mutation without the CSRF header (see `CSRF_HEADER`). */
+/**
+ * Refuses a cookie-authenticated mutation without the CSRF header (see `CSRF_HEADER`).
+ *
+ * @example
+ * ```ts
+ * import { assertCsrf } from '@revoke/auth/trpc';
+ *
+ * const csrf = t.middleware(({ ctx, type, next }) => {
+ *   assertCsrf(ctx.auth, type); // FORBIDDEN: a cookie-authenticated mutation without x-revoke-csrf
+ *   return next();
+ * });
+ * ```
+ */
 export function assertCsrf(auth: AuthContext['auth'], type: string): void {
   const byCookie = 'source' in auth.credential && auth.credential.source === 'cookie';
   if (type === 'mutation' && byCookie && !auth.csrfOk) {
@@ -118,7 +182,20 @@ export function assertCsrf(auth: AuthContext['auth'], type: string): void {
   }
 }
 
-/** The one translation of {@link AuthError}s into tRPC errors (docs/architecture.md, "The contract"). */
+/**
+ * The one translation of {@link AuthError}s into tRPC errors (docs/architecture.md, "The contract").
+ *
+ * @example
+ * ```ts
+ * import { isAuthError } from '@revoke/auth';
+ * import { toTRPCError } from '@revoke/auth/trpc';
+ *
+ * const claims = await guard.authenticate(token).catch((error) => {
+ *   // UNAUTHORIZED, or SERVICE_UNAVAILABLE for REVOCATION_UNAVAILABLE; the AuthError is the cause
+ *   throw isAuthError(error) ? toTRPCError(error) : error;
+ * });
+ * ```
+ */
 export function toTRPCError(error: AuthError): TRPCError {
   return new TRPCError({
     code: error.code === 'REVOCATION_UNAVAILABLE' ? 'SERVICE_UNAVAILABLE' : 'UNAUTHORIZED',
@@ -127,7 +204,19 @@ export function toTRPCError(error: AuthError): TRPCError {
   });
 }
 
-/** Options of {@link createAuthTRPC}. */
+/**
+ * Options of {@link createAuthTRPC}.
+ *
+ * @example
+ * ```ts
+ * import { type AuthContext, type AuthTRPCOptions, createAuthTRPC } from '@revoke/auth/trpc';
+ *
+ * const options: AuthTRPCOptions = {
+ *   isUnavailable: (error) => error instanceof Error && 'code' in error && error.code === 'ECONNREFUSED',
+ * };
+ * const { router, protectedProcedure } = createAuthTRPC<AuthContext>(options);
+ * ```
+ */
 export interface AuthTRPCOptions {
   /**
    * Recognises a failure of a backing service (the database down, say): such a procedure error is
@@ -140,6 +229,18 @@ export interface AuthTRPCOptions {
 /**
  * One `initTRPC` for every service: plain JSON (no transformer), no stack traces, and the auth
  * reason code on `error.data.reason`. Internal errors keep their details in logs, not responses.
+ *
+ * @example
+ * ```ts
+ * import { type AuthContext, createAuthTRPC } from '@revoke/auth/trpc';
+ *
+ * const { router, publicProcedure, protectedProcedure } = createAuthTRPC<AuthContext>();
+ * export const appRouter = router({
+ *   ping: publicProcedure.query(() => 'pong'),
+ *   whoami: protectedProcedure.query(({ ctx }) => ({ sub: ctx.user.sub, sid: ctx.user.sid })),
+ * });
+ * // and per request: createContext: ({ req }) => ({ auth: createAuthContext(guard, req.headers) })
+ * ```
  */
 export function createAuthTRPC<TContext extends AuthContext>(options: AuthTRPCOptions = {}) {
   const t = initTRPC

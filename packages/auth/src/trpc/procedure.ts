@@ -6,7 +6,19 @@ import type { AuthGuard } from '../guard.ts';
 import type { HeaderSource } from './credentials.ts';
 import { toTRPCError } from './init.ts';
 
-/** What a procedure is, for {@link AuthProcedureOptions.failOpen}. */
+/**
+ * What a procedure is, for {@link AuthProcedureOptions.failOpen}.
+ *
+ * @example
+ * ```ts
+ * import { type AuthProcedureCall, createAuthProcedure } from '@revoke/auth/trpc';
+ *
+ * // fail open only for queries whose meta asks for it
+ * const failOpen = ({ meta, type }: AuthProcedureCall<Context, { failOpen?: boolean }>) =>
+ *   type === 'query' && meta?.failOpen === true;
+ * const authed = t.procedure.concat(createAuthProcedure({ guard, getHeaders: (ctx: Context) => ctx.req.headers, failOpen }));
+ * ```
+ */
 export interface AuthProcedureCall<TContext, TMeta> {
   ctx: TContext;
   meta: TMeta | undefined;
@@ -14,7 +26,22 @@ export interface AuthProcedureCall<TContext, TMeta> {
   type: TRPCProcedureType;
 }
 
-/** Options of {@link createAuthProcedure}. */
+/**
+ * Options of {@link createAuthProcedure}.
+ *
+ * @example
+ * ```ts
+ * import { type AuthProcedureOptions, createAuthProcedure, SECURE_ACCESS_TOKEN_COOKIE } from '@revoke/auth/trpc';
+ *
+ * const options: AuthProcedureOptions<{ req: IncomingMessage; guard: AuthGuard }, { failOpen?: boolean }> = {
+ *   guard: (ctx) => ctx.guard,
+ *   getHeaders: (ctx) => ctx.req.headers,
+ *   cookieName: SECURE_ACCESS_TOKEN_COOKIE,
+ *   failOpen: ({ meta }) => meta?.failOpen === true,
+ * };
+ * const authed = t.procedure.concat(createAuthProcedure(options));
+ * ```
+ */
 export interface AuthProcedureOptions<TContext, TMeta> {
   /** The guard (from `createAuthGuard`), or how to find it in your context. */
   guard: AuthGuard | ((ctx: TContext) => AuthGuard);

@@ -5,10 +5,31 @@ import { createLocalJWKSet, createRemoteJWKSet } from 'jose';
  * Where the verifier gets public keys: a jose key getter, called with the (not yet authenticated)
  * protected header. Services only ever hold public keys (docs/architecture.md, "Tokens"), so only getters built from
  * a JWKS are offered here; tests may pass any getter.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { createRevocationGuard, type KeySource, localKeys, remoteKeys } from '@revoke/auth';
+ *
+ * const keys: KeySource = process.env.JWKS_FILE
+ *   ? localKeys(JSON.parse(readFileSync(process.env.JWKS_FILE, 'utf8')))
+ *   : remoteKeys('https://auth.example.com/.well-known/jwks.json');
+ * const auth = createRevocationGuard({ issuer: 'https://auth.example.com', audience: 'notes', keys });
+ * ```
  */
 export type KeySource = JWTVerifyGetKey;
 
-/** Options of {@link remoteKeys}. */
+/**
+ * Options of {@link remoteKeys}.
+ *
+ * @example
+ * ```ts
+ * import { remoteKeys, type RemoteKeysOptions } from '@revoke/auth';
+ *
+ * const options: RemoteKeysOptions = { cooldownMs: 60_000, cacheMaxAgeMs: 300_000, timeoutMs: 2_000 };
+ * const keys = remoteKeys('https://auth.example.com/.well-known/jwks.json', options);
+ * ```
+ */
 export interface RemoteKeysOptions {
   /**
    * After a fetch, how long an unknown `kid` is rejected without refetching (default 30 000 ms).

@@ -31,7 +31,17 @@ export interface TokenVerifierOptions {
   now?: () => number;
 }
 
-/** Verifies access tokens (docs/architecture.md, "Tokens"). Revocation is checked elsewhere, on every use. */
+/**
+ * Verifies access tokens (docs/architecture.md, "Tokens"). Revocation is checked elsewhere, on every use.
+ *
+ * @example
+ * ```ts
+ * import type { TokenVerifier } from '@revoke/auth';
+ *
+ * const verifier: TokenVerifier = auth.verifier; // createRevocationGuard's
+ * const claims = verifier.peek(token) ?? (await verifier.verify(token)); // no revocation check here
+ * ```
+ */
 export interface TokenVerifier {
   /** Full verification; resolves to the claims or rejects with AuthError TOKEN_MISSING / TOKEN_INVALID / TOKEN_EXPIRED only. Never anything else, whatever the input (null, undefined, numbers, objects, huge strings). */
   verify(token: unknown): Promise<AccessClaims>;

@@ -44,7 +44,19 @@ export interface RevocationFeedOptions {
   logger?: Logger;
 }
 
-/** What `/readyz` and operators see. */
+/**
+ * What `/readyz` and operators see.
+ *
+ * @example
+ * ```ts
+ * import type { FeedStatus } from '@revoke/auth';
+ *
+ * app.get('/readyz', (_req, res) => {
+ *   const status: FeedStatus = auth.status(); // { ready, synced, stalenessMs, epoch, entries }
+ *   res.status(status.ready ? 200 : 503).json(status);
+ * });
+ * ```
+ */
 export interface FeedStatus {
   /** The first complete snapshot has loaded. */
   ready: boolean;

@@ -26,6 +26,16 @@ export type { FeedApplied, FeedStatus, RevocationFeedOptions } from './feed-opti
  * 4. past `staleAfterMs`, callers stop trusting absence and use {@link RevocationFeed.checkDirect}.
  *
  * The rules live in {@link FeedState}; the Redis side in a {@link FeedTransport}; this class wires them.
+ *
+ * @example
+ * ```ts
+ * import type { RevocationFeed } from '@revoke/auth';
+ *
+ * const feed: RevocationFeed = auth.feed; // createRevocationGuard's, started by auth.start()
+ * feed.isFresh(); // true while the cache's silence can be trusted
+ * const unsubscribe = feed.onApplied((applied) => console.log(applied.type)); // 'entry' or 'resynced'
+ * unsubscribe();
+ * ```
  */
 export class RevocationFeed {
   readonly cache: RevocationCache;
