@@ -17,7 +17,16 @@ export const AUTH_ERROR_CODES = [
   'REVOCATION_UNAVAILABLE',
 ] as const;
 
-/** One of {@link AUTH_ERROR_CODES}. */
+/**
+ * One of {@link AUTH_ERROR_CODES}.
+ *
+ * @example
+ * ```ts
+ * function explain(code: AuthErrorCode): string {
+ *   return code === 'TOKEN_REVOKED' ? 'You were signed out' : AUTH_ERROR_MESSAGES[code];
+ * }
+ * ```
+ */
 export type AuthErrorCode = (typeof AUTH_ERROR_CODES)[number];
 
 /**

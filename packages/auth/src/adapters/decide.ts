@@ -22,7 +22,7 @@ import {
  * ```
  */
 export interface RequestAuthOptions {
-  /** The guard from `createAuthGuard` (or a service's auth stack). */
+  /** The guard: `createRevocationGuard` from `@revoke/auth` (or a service's auth stack). */
   guard: AuthGuard;
   /** The access-token cookie's name (default `access_token`; see `accessTokenCookieName`). */
   cookieName?: string | undefined;

@@ -238,8 +238,9 @@ export function presentedCredential(
 }
 
 /**
- * True when a request may run a mutation with the credentials it carries: it presents no cookie
- * credential, or it sends {@link CSRF_HEADER} and no `Sec-Fetch-Site: cross-site`.
+ * True when the request sends {@link CSRF_HEADER} and no `Sec-Fetch-Site: cross-site`: what a mutation
+ * authenticated by the cookie needs (a Bearer token needs no such proof; callers apply this to cookie
+ * credentials only).
  *
  * @example
  * ```ts

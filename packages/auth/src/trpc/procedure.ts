@@ -43,7 +43,7 @@ export interface AuthProcedureCall<TContext, TMeta> {
  * ```
  */
 export interface AuthProcedureOptions<TContext, TMeta> {
-  /** The guard (from `createAuthGuard`), or how to find it in your context. */
+  /** The guard (`createRevocationGuard` from `@revoke/auth`), or how to find it in your context. */
   guard: AuthGuard | ((ctx: TContext) => AuthGuard);
   /**
    * The request's headers from your context: a fetch `Headers` or Node's `req.headers`, e.g.
