@@ -24,8 +24,7 @@ for (const name of files) {
   // Each failure by name, with the start of its message: the summary is what survives a long log's tail.
   for (const file of report.testResults) {
     for (const test of file.assertionResults.filter((result) => result.status === 'failed')) {
-      const message = (test.failureMessages?.[0] ?? '').split('\n').slice(0, 6).join('\n      ');
-      console.log(`    ✗ ${test.fullName}\n      ${message.slice(0, 1500)}`);
+      console.log(`    ✗ ${test.fullName}\n      ${excerpt(test.failureMessages?.[0] ?? '')}`);
     }
     if (file.status === 'failed' && file.assertionResults.length === 0) {
       console.log(`    ✗ ${file.name} did not load\n      ${(file.message ?? '').slice(0, 1500)}`);
@@ -33,5 +32,16 @@ for (const name of files) {
   }
 }
 if (files.length === 0) failed++;
+
 console.log(`${passed} passed, ${failed + skipped} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed + skipped > 0 ? 1 : 0);
+
+/**
+ * A failure message's first lines and its last ones (an assertion's own message, such as a process's
+ * output, comes first; what was expected and received comes last, after the stack).
+ */
+function excerpt(message) {
+  const lines = message.split('\n').filter((line) => !/^\s+at /.test(line));
+  const shown = lines.length > 16 ? [...lines.slice(0, 6), '…', ...lines.slice(-10)] : lines;
+  return shown.map((line) => line.slice(0, 300)).join('\n      ');
+}

@@ -26,11 +26,13 @@ let stack: { child: ChildProcess; output: () => string; exited: Promise<Exit> } 
 /**
  * Runs a root script the way a user types it, in its own process group (so Ctrl-C can be simulated).
  * With `terminal`, under a pseudo-terminal (`script`): typing `\x03` on its stdin is a real Ctrl-C,
- * which the terminal turns into SIGINT for its whole foreground group, pnpm included.
+ * which the terminal turns into SIGINT for its whole foreground group, pnpm included. `script` runs
+ * the command through `$SHELL -c`; `exec` takes that shell out of the group, as an interactive shell
+ * is out of its job's group (dash, CI's shell, stays and exits 130 on the SIGINT, whatever pnpm did).
  */
 function runScript(script: string, options: { terminal?: boolean; env?: NodeJS.ProcessEnv } = {}) {
   const [command, args] = options.terminal
-    ? ['script', ['--quiet', '--flush', '--return', '--command', `pnpm ${script}`, '/dev/null']]
+    ? ['script', ['--quiet', '--flush', '--return', '--command', `exec pnpm ${script}`, '/dev/null']]
     : ['pnpm', [script]];
   const child = spawn(command as string, args as string[], {
     cwd: root,
@@ -158,7 +160,7 @@ describe('Ctrl-C on pnpm start in a terminal', () => {
     stack.child.stdin?.write('\x03');
     const exit = await stack.exited;
     const output = stack.output();
-    expect(exit, output).toEqual({ code: 0, signal: null });
+    expect(exit, `exit ${JSON.stringify(exit)}\n${output}`).toEqual({ code: 0, signal: null });
     expect(output).toMatch(/^\[stack\]\s+stopped/m);
     expect(output).not.toMatch(/Command failed|ELIFECYCLE/);
     expect(await isPortFree(ports.auth)).toBe(true);
