@@ -37,7 +37,9 @@ export interface RevocationFeedOptions {
    * (default 0: at once). Every instance reloads on the same event: spread over about the time the herd
    * takes, they load one after another instead of all slowly together, and the direct checks of the
    * stale ones meanwhile find Redis responsive. The cache stays untrusted while it waits (requests are
-   * checked against Redis), exactly as while it reloads. Not applied to a first start or after a gap.
+   * checked against Redis), exactly as while it reloads. The heartbeat's retry of a reload that failed
+   * waits the same way (every instance's retry would fall on the same tick); the first snapshot and
+   * the resync after a reconnection start at once.
    */
   resyncJitterMs?: number;
   observer?: AuthObserver;
