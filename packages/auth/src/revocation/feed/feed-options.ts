@@ -38,7 +38,7 @@ export interface RevocationFeedOptions {
    * takes, they load one after another instead of all slowly together, and the direct checks of the
    * stale ones meanwhile find Redis responsive. The cache stays untrusted while it waits (requests are
    * checked against Redis), exactly as while it reloads. The heartbeat's retry of a reload that failed
-   * waits the same way (every instance's retry would fall on the same tick); the first snapshot and
+   * waits the same way (a fleet's retries follow the same failure); the first snapshot and
    * the resync after a reconnection start at once.
    */
   resyncJitterMs?: number;
