@@ -146,7 +146,7 @@ async function changePasswordScenario(urls: DemoUrls, report: Report, user: Cred
     `auth.login with the old password → ${oldLogin.status}`,
     oldLogin.status === 401 ? undefined : `expected 401, got ${describeError(oldLogin)}`,
   );
-  await login(urls, report, { email: user.email, password: newPassword }, 'the new password');
+  await login(urls, report, { email: user.email, password: newPassword }, 'device C, with the new password');
 }
 
 async function login(
