@@ -1,3 +1,4 @@
+import { changePassword, logoutOthers } from './procedures/account.ts';
 import { login, me, register } from './procedures/accounts.ts';
 import { logout, logoutAll, revokeSession, sessions } from './procedures/logout.ts';
 import { refresh } from './procedures/refresh.ts';
@@ -6,7 +7,19 @@ import { router } from './trpc.ts';
 
 /** The auth app's API (docs/architecture.md, "The contract"). Clients import only its type. */
 export const appRouter = router({
-  auth: router({ register, login, refresh, logout, logoutAll, me, sessions, revokeSession, sessionEvents }),
+  auth: router({
+    register,
+    login,
+    refresh,
+    logout,
+    logoutAll,
+    logoutOthers,
+    changePassword,
+    me,
+    sessions,
+    revokeSession,
+    sessionEvents,
+  }),
 });
 
 /** The type a typed client of the auth app imports (`import type { AuthRouter } from '@revoke/auth-app/router'`). */

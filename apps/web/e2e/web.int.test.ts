@@ -265,6 +265,64 @@ describe('the web client in Chromium', () => {
     expect(refused.body.error?.data?.reason).toBe('TOKEN_REVOKED');
   });
 
+  it("changing the password on device A signs device B's open page out live, saying why; A stays signed in", async () => {
+    const credentials = newCredentials('password');
+    const newPassword = 'a brand new passphrase';
+    const contextA = await device(DESKTOP_UA);
+    const pageA = await contextA.newPage();
+    const contextB = await device(PHONE_UA);
+    const pageB = await contextB.newPage();
+    await signUp(pageA, credentials);
+    await signIn(pageB, credentials);
+    await Promise.all([live(pageA), live(pageB)]);
+    const copiedB = await cookieHeader(contextB);
+
+    await pageA.getByRole('link', { name: 'Account' }).click();
+    await pageA.getByRole('heading', { level: 1, name: 'Account' }).waitFor();
+    // A wrong current password: said so, nothing changes.
+    await pageA.getByLabel('Current password').fill('not my password');
+    await pageA.getByLabel('New password').fill(newPassword);
+    await pageA.getByRole('button', { name: 'Change password', exact: true }).click();
+    await expect(pageA.locator('.error').textContent()).resolves.toMatch(
+      /not changed.*current password is incorrect/,
+    );
+    expect((await notesWith(copiedB)).status).toBe(200);
+
+    await pageA.getByLabel('Current password').fill(credentials.password);
+    await watchForSignOut(pageB);
+    const clickedAt = await clickAt(pageA, 'Change password');
+    const elapsed = (await signedOutAt(pageB)) - clickedAt;
+    console.log(`change password (device A) → device B's page shows it is signed out: ${elapsed} ms`);
+    expect(elapsed).toBeLessThan(1000);
+    await expect(pageB.getByTestId('signed-out-notice').textContent()).resolves.toMatch(
+      /Your password was changed on another device/,
+    );
+    await expect(pageA.getByTestId('password-changed').textContent()).resolves.toMatch(
+      /1 other device signed out/,
+    );
+    // A stays signed in with its new cookies: its stream re-arms, notes accepts them; B's copy is refused.
+    await live(pageA);
+    expect(await pageA.getByTestId('signed-out-notice').count()).toBe(0);
+    expect((await notesWith(await cookieHeader(contextA))).status).toBe(200);
+    const refused = await notesWith(copiedB);
+    expect(refused.status).toBe(401);
+    expect(refused.body.error?.data?.reason).toBe('TOKEN_REVOKED');
+
+    // B signs in again with the new password; A's "Sign out other devices" signs it out live.
+    await signIn(pageB, { ...credentials, password: newPassword });
+    await live(pageB);
+    await watchForSignOut(pageB);
+    await clickAt(pageA, 'Sign out other devices');
+    await signedOutAt(pageB);
+    await expect(pageB.getByTestId('signed-out-notice').textContent()).resolves.toMatch(
+      /signed out from another of your devices/,
+    );
+    await expect(pageA.getByTestId('others-signed-out').textContent()).resolves.toMatch(
+      /Signed out 1 other device\./,
+    );
+    expect(await pageA.getByTestId('signed-out-notice').count()).toBe(0);
+  });
+
   it('two tabs of one browser refresh the short-lived token together without tripping reuse detection', {
     timeout: 120_000,
   }, async () => {

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { SignedInLayout, SignedOutLayout } from './components/layout.tsx';
 import { Loading } from './components/status.tsx';
+import { AccountPage } from './pages/account.tsx';
 import { ActivityPage } from './pages/activity.tsx';
 import { DevicesPage } from './pages/devices.tsx';
 import { NotesPage } from './pages/notes.tsx';
@@ -13,6 +14,7 @@ const SIGNED_IN_PAGES: Record<string, () => React.JSX.Element> = {
   [ROUTES.notes]: NotesPage,
   [ROUTES.activity]: ActivityPage,
   [ROUTES.devices]: DevicesPage,
+  [ROUTES.account]: AccountPage,
 };
 
 /** Picks the page for the session state and path, and keeps the address bar in step. */
@@ -39,6 +41,7 @@ export function App() {
       [ROUTES.notes]: 'Notes',
       [ROUTES.activity]: 'Activity',
       [ROUTES.devices]: 'Devices',
+      [ROUTES.account]: 'Account',
     };
     document.title = `${titles[target] ?? 'revoke'} · revoke`;
   }, [target]);

@@ -7,6 +7,7 @@ export const ROUTES = {
   notes: '/notes',
   activity: '/activity',
   devices: '/devices',
+  account: '/account',
 } as const;
 
 const NAVIGATE_EVENT = 'revoke:navigate';

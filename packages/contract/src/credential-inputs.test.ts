@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { credentialsSchema, emailSchema, loginCredentialsSchema } from './credential-inputs.ts';
+import {
+  changePasswordInput,
+  credentialsSchema,
+  emailSchema,
+  loginCredentialsSchema,
+} from './credential-inputs.ts';
 import { MAX_EMAIL_LENGTH } from './limits.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -143,5 +148,32 @@ describe('the credentials schemas', () => {
       true,
     );
     expect(refused({ email: 'bob@example.org', password: 'a\u0000b' }, loginCredentialsSchema)).toBe(true);
+  });
+});
+
+describe('the change-password schema', () => {
+  const valid = { currentPassword: 'old', newPassword: PASSWORD };
+
+  it('accepts any non-empty current password and a new one under the registration rules, untouched', () => {
+    expect(changePasswordInput.parse({ ...valid, newPassword: `  ${PASSWORD}  ` })).toEqual({
+      currentPassword: 'old',
+      newPassword: `  ${PASSWORD}  `,
+    });
+  });
+
+  it.each([
+    ['a missing current password', { newPassword: PASSWORD }],
+    ['a missing new password', { currentPassword: 'old' }],
+    ['an empty current password', { ...valid, currentPassword: '' }],
+    ['a new password of 7 characters', { ...valid, newPassword: 'x'.repeat(7) }],
+    ['a new password of 1025 characters', { ...valid, newPassword: 'x'.repeat(1025) }],
+    ['a current password of 1025 characters', { ...valid, currentPassword: 'x'.repeat(1025) }],
+    ['a NUL in the new password', { ...valid, newPassword: `${PASSWORD}\u0000` }],
+    ['a number', { ...valid, newPassword: 12345678 }],
+    ['an array', { ...valid, currentPassword: ['old'] }],
+    ['an extra key', { ...valid, email: 'bob@example.org' }],
+    ['null', null],
+  ])('refuses %s', (_, input) => {
+    expect(changePasswordInput.safeParse(input).success).toBe(false);
   });
 });

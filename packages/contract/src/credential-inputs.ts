@@ -56,6 +56,19 @@ export const loginCredentialsSchema = z.strictObject({
   password: passwordSchema(1),
 });
 
+/**
+ * Input of `auth.changePassword`: the current password, checked as login checks one (any non-empty
+ * password up to 1024 characters: a short one is just a wrong one), and the new one, under the
+ * registration rules (8..1024 characters, no NUL). No other key.
+ */
+export const changePasswordInput = z.strictObject({
+  currentPassword: passwordSchema(1),
+  newPassword: passwordSchema(MIN_PASSWORD_LENGTH),
+});
+
+/** A validated `auth.changePassword` input. */
+export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
+
 /** Validated, normalised registration credentials. */
 export type Credentials = z.infer<typeof credentialsSchema>;
 /** Validated, normalised login credentials. */

@@ -20,7 +20,7 @@ describe('revocation reasons', () => {
   });
 
   it('says `revoked` for a missing reason or one this version does not know', () => {
-    for (const stored of [null, undefined, '', 'LOGOUT', 'password_changed']) {
+    for (const stored of [null, undefined, '', 'LOGOUT', 'password_reset']) {
       expect(sessionEndReasonOf(stored)).toBe('revoked');
       expect(isRevocationReason(stored)).toBe(false);
     }

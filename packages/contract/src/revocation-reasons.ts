@@ -19,6 +19,10 @@ export const REVOCATION_REASONS = [
   'oauth_revoke',
   /** A signing key taken out of service: every token it signed. */
   'key_withdrawn',
+  /** `auth.changePassword`: every other session of the user, and the token that changed it. */
+  'password_changed',
+  /** `auth.logoutOthers`: every other session of the user (this one stays signed in). */
+  'logout_others',
 ] as const;
 
 /** One of {@link REVOCATION_REASONS}. */
@@ -40,6 +44,10 @@ export const SESSION_END_REASONS = [
   'refresh_token_reuse',
   'administrator',
   'token_revoked',
+  /** The password was changed on another device (`auth.changePassword`). */
+  'password_changed',
+  /** Signed out from another device that kept its own session (`auth.logoutOthers`). */
+  'signed_out_elsewhere',
   /** Ended for a reason this vocabulary has no word for, or one that could not be read. */
   'revoked',
 ] as const;
@@ -61,6 +69,8 @@ export const SESSION_END_REASON_OF: Readonly<Record<RevocationReason, SessionEnd
   oauth_revoke: 'token_revoked',
   // A withdrawn key ends no session row; were one to carry it, the generic word fits.
   key_withdrawn: 'revoked',
+  password_changed: 'password_changed',
+  logout_others: 'signed_out_elsewhere',
 };
 
 /** The stream's word for a stored reason; `revoked` for none or one this version does not know. */

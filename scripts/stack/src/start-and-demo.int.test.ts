@@ -136,6 +136,8 @@ describe('pnpm start, then pnpm demo', () => {
     expect(report).toMatch(/activity\.list → 401 .*\([\d.]+ ms after the logout response/);
     expect(report).toMatch(/device B: notes\.list → 401 .*\([\d.]+ ms after the logoutAll response/);
     expect(report).toMatch(/device B: activity\.list → 401 .*\([\d.]+ ms after the logoutAll response/);
+    expect(report).toMatch(/device B: notes\.list → 401 .*\([\d.]+ ms after the changePassword response/);
+    expect(report).toMatch(/device B: activity\.list → 401 .*\([\d.]+ ms after the changePassword response/);
     // The requests went to this test's stack, which logged them.
     expect(stack.output()).toMatch(/^\[notes\]\s+.*GET \/trpc\/notes\.list → 401/m);
 

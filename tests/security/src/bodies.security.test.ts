@@ -1,5 +1,8 @@
+import { eq } from '@revoke/db';
+import { users } from '@revoke/db/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CHANGE_PASSWORD_BODIES,
   CREDENTIAL_BODIES,
   fullWidth,
   json,
@@ -22,6 +25,11 @@ beforeAll(async () => {
   ({ stack, user: victim } = await startStackWithUser('alice'));
 });
 afterAll(() => stack?.close());
+
+async function passwordHashOf(id: string): Promise<string | undefined> {
+  const [row] = await stack.db.auth.select({ hash: users.passwordHash }).from(users).where(eq(users.id, id));
+  return row?.hash;
+}
 
 const lookAlike = (change: (local: string, domain: string) => string) => {
   const [local = '', domain = ''] = victim.email.split('@');
@@ -122,6 +130,25 @@ describe('hostile auth.logout bodies without a valid credential: refused, nothin
       expectRefused(answer, 'auth.logout', { status });
       if (answer.status === 401) expect(answer.body.error.data.reason).toBe('TOKEN_MISSING');
       expect(await snapshot(stack)).toEqual(before);
+    },
+  );
+});
+
+describe("hostile auth.changePassword bodies with the victim's valid token: a 4xx, nothing changed", () => {
+  it.each(CHANGE_PASSWORD_BODIES.map(([name, body, status]) => [name, status, body] as const))(
+    '%s → %s',
+    async (_name, status, body) => {
+      const before = await snapshot(stack);
+      const hashBefore = await passwordHashOf(victim.id);
+      const answer = await send(`${stack.auth.url}/trpc/auth.changePassword`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...bearer(victim.accessToken) },
+        body: body(victim),
+      });
+      expectRefused(answer, 'auth.changePassword', { status });
+      expect(await snapshot(stack)).toEqual(before);
+      expect(await passwordHashOf(victim.id)).toBe(hashBefore);
+      await expectAccepted(stack, victim.accessToken, "the victim's token");
     },
   );
 });

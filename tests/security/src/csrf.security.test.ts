@@ -31,6 +31,8 @@ const MUTATIONS: [
 ][] = [
   ['auth.logout', 'auth', () => ({})],
   ['auth.logoutAll', 'auth', () => ({})],
+  ['auth.logoutOthers', 'auth', () => ({})],
+  ['auth.changePassword', 'auth', () => ({ currentPassword: victim.password, newPassword: 'pwned pwned' })],
   ['auth.revokeSession', 'auth', () => ({ sessionId: phone.sessionId })],
   ['auth.refresh', 'auth', () => ({})],
   ['notes.create', 'notes', () => ({ body: 'pwned' })],

@@ -1,4 +1,6 @@
 import { credentialsSchema, loginCredentialsSchema } from '@revoke/contract';
+import { eq } from '@revoke/db';
+import { users } from '@revoke/db/auth';
 import { TRPCError } from '@trpc/server';
 import { EmailTakenError } from '../accounts/users.ts';
 import { enforceBudget } from '../http/enforce-budget.ts';
@@ -25,7 +27,7 @@ export const register = publicProcedure.input(credentialsSchema).mutation(async 
 });
 
 export const login = publicProcedure.input(loginCredentialsSchema).mutation(async ({ ctx, input }) => {
-  const { users, rateLimiter, metrics, db, env } = ctx.deps;
+  const { users: accounts, rateLimiter, metrics, db, env } = ctx.deps;
   const attempt = { ip: ctx.req.ip, email: input.email };
   const verdict = await rateLimiter.check(attempt);
   if (!verdict.allowed) {
@@ -36,7 +38,7 @@ export const login = publicProcedure.input(loginCredentialsSchema).mutation(asyn
       message: `Too many attempts; retry in ${verdict.retryAfterSec} s`,
     });
   }
-  const user = await users.findByEmail(input.email);
+  const user = await accounts.findByEmail(input.email);
   // Always verifies (a dummy hash for an unknown user), so both failures take about as long.
   const valid = await ctx.deps.passwords.verify(user?.passwordHash, input.password);
   if (!user || !valid) {
@@ -47,13 +49,28 @@ export const login = publicProcedure.input(loginCredentialsSchema).mutation(asyn
   await rateLimiter.recordSuccess(attempt);
   const delivery = deliveryOf(ctx);
   const clientId = FIRST_PARTY_CLIENTS[delivery];
-  const session = await startSession(db, {
-    userId: user.id,
-    userAgent: ctx.req.headers['user-agent'],
-    ip: ctx.req.ip,
-    refreshTtlSec: env.REFRESH_TOKEN_TTL_SEC,
-    clientId,
+  // Under a share lock of the user row, and only if the password verified is still the account's: a
+  // login that checked a password `auth.changePassword` replaces meanwhile starts no session (and one
+  // that starts first is among the sessions that change ends).
+  const session = await db.transaction(async (tx) => {
+    const [current] = await tx
+      .select({ passwordHash: users.passwordHash })
+      .from(users)
+      .where(eq(users.id, user.id))
+      .for('share');
+    if (current?.passwordHash !== user.passwordHash) return undefined;
+    return startSession(tx, {
+      userId: user.id,
+      userAgent: ctx.req.headers['user-agent'],
+      ip: ctx.req.ip,
+      refreshTtlSec: env.REFRESH_TOKEN_TTL_SEC,
+      clientId,
+    });
   });
+  if (!session) {
+    metrics.login('invalid_credentials');
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: INVALID_CREDENTIALS });
+  }
   metrics.login('ok');
   return issueTokens(ctx, {
     user,

@@ -1,7 +1,11 @@
 import { toTRPCError } from '@revoke/auth/trpc';
 import type { SessionEndReason } from '@revoke/contract';
 import { TRPCError } from '@trpc/server';
-import { sessionRevocationHubOf, signOutReason } from '../sessions/session-revocations.ts';
+import {
+  replacedByPasswordChange,
+  sessionRevocationHubOf,
+  signOutReason,
+} from '../sessions/session-revocations.ts';
 import { sessionStreamsOf } from '../sessions/session-streams.ts';
 import { watchSession } from '../sessions/watch-session.ts';
 import { protectedProcedure } from '../trpc.ts';
@@ -12,7 +16,10 @@ export type SessionEvent =
   | { type: 'watching'; sessionId: string; expiresAt: string }
   /** The session (or this token, or every token of the user) was revoked; the stream ends. */
   | { type: 'revoked'; reason: SessionEndReason }
-  /** The access token this stream authenticated with expired; refresh, then subscribe again. */
+  /**
+   * The access token this stream authenticated with expired, or was replaced by a password change on
+   * this device (its session lives on, with new tokens); refresh, then subscribe again.
+   */
   | { type: 'expired' };
 
 /**
@@ -64,7 +71,8 @@ export const sessionEvents = protectedProcedure.subscription(async function* ({
     const outcome = early ?? (await watch.outcome);
     switch (outcome.type) {
       case 'revoked':
-        yield { type: 'revoked', reason: await signOutReason(ctx.deps.db, ctx.user.sid) };
+        if (await replacedByPasswordChange(ctx.deps.db, ctx.user)) yield { type: 'expired' };
+        else yield { type: 'revoked', reason: await signOutReason(ctx.deps.db, ctx.user.sid) };
         return;
       case 'expired':
         yield { type: 'expired' };

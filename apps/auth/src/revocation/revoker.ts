@@ -1,9 +1,9 @@
 import type { AccessClaims, Logger, RevocationKind } from '@revoke/auth';
 import type { RevocationReason } from '@revoke/contract';
-import { and, eq, isNull, sql } from '@revoke/db';
+import { and, eq, isNull, ne, sql } from '@revoke/db';
 import { type AuthDb, auditLog, sessions, users } from '@revoke/db/auth';
 import { recordLogout } from './record-logout.ts';
-import { recordRevocations } from './record-revocations.ts';
+import { type RevocationRecord, recordRevocations } from './record-revocations.ts';
 import type { RevocationRelay } from './revocation-relay.ts';
 
 export interface RevokerOptions {
@@ -165,6 +165,58 @@ export function createRevoker(options: RevokerOptions) {
       options.onRevoked?.('sub');
       for (let i = 0; i < ended; i++) options.onRevoked?.('sid');
       return { sessions: ended, published: await publish() };
+    },
+
+    /**
+     * Ends every session of the user but `keepSessionId`, each by its `sid` (its refresh tokens die
+     * with the session row, its live access tokens are refused fleet-wide), in one transaction with
+     * `extra` revocations (the caller's own access token, for a password change), the audit row and
+     * whatever `inTransaction` writes first (the new password hash). A throw from `inTransaction`
+     * rolls everything back, and nothing is published. The kept session's tokens are untouched unless
+     * `extra` names them.
+     *
+     * As in {@link revokeUser}, the `sid` revocations also cover a refresh of another session that passed
+     * its session check just before this commits and signs its token after.
+     */
+    async revokeOtherSessions<T = undefined>(input: {
+      userId: string;
+      keepSessionId: string;
+      reason: RevocationReason;
+      actor: string;
+      /** The audit trail's action (`logout_others`, `change_password`). */
+      auditAction: string;
+      extra?: readonly RevocationRecord[];
+      inTransaction?: (tx: Tx) => Promise<T>;
+    }): Promise<{ sessions: number; published: boolean; result: T }> {
+      const extra = input.extra ?? [];
+      const { ids, result } = await db.transaction(async (tx) => {
+        const result = (await input.inTransaction?.(tx)) as T;
+        const ids = await endSessions(
+          tx,
+          and(eq(sessions.userId, input.userId), ne(sessions.id, input.keepSessionId))!,
+          input.reason,
+        );
+        await recordRevocations(tx, [
+          ...extra,
+          ...ids.map((id) => ({
+            kind: 'sid' as const,
+            subject: id,
+            expiresAt: sessionRevocationExpiry(),
+            reason: input.reason,
+            actor: input.actor,
+          })),
+        ]);
+        await tx.insert(auditLog).values({
+          actor: input.actor,
+          action: input.auditAction,
+          target: input.userId,
+          detail: { reason: input.reason, sessions: ids.length, kept: input.keepSessionId },
+        });
+        return { ids, result };
+      });
+      for (const record of extra) options.onRevoked?.(record.kind);
+      for (let i = 0; i < ids.length; i++) options.onRevoked?.('sid');
+      return { sessions: ids.length, published: await publish(), result };
     },
 
     /**

@@ -1,6 +1,7 @@
+import type { AccessClaims } from '@revoke/auth';
 import { type SessionEndReason, sessionEndReasonOf } from '@revoke/contract';
-import { eq } from '@revoke/db';
-import { type AuthDb, sessions } from '@revoke/db/auth';
+import { and, eq } from '@revoke/db';
+import { type AuthDb, revocations, sessions } from '@revoke/db/auth';
 import type { AuthDeps } from '../deps.ts';
 import { SessionRevocationHub } from './session-revocation-hub.ts';
 
@@ -15,6 +16,26 @@ export async function signOutReason(db: AuthDb, sessionId: string): Promise<Sess
   } catch {
     // The sign-out matters, not its wording.
     return 'revoked';
+  }
+}
+
+/**
+ * True when the token alone was revoked by `auth.changePassword` on its own device, whose session
+ * lives on with new tokens: that page is not signed out, it refreshes and subscribes again.
+ */
+export async function replacedByPasswordChange(
+  db: AuthDb,
+  claims: Pick<AccessClaims, 'jti' | 'sid'>,
+): Promise<boolean> {
+  try {
+    const [row] = await db
+      .select({ reason: revocations.reason, sessionRevokedAt: sessions.revokedAt })
+      .from(revocations)
+      .innerJoin(sessions, eq(sessions.id, claims.sid))
+      .where(and(eq(revocations.kind, 'jti'), eq(revocations.subject, claims.jti)));
+    return row?.reason === 'password_changed' && row.sessionRevokedAt === null;
+  } catch {
+    return false;
   }
 }
 

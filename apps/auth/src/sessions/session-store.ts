@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull } from '@revoke/db';
+import { and, desc, eq, isNull, ne } from '@revoke/db';
 import { type AuthDb, refreshTokens, sessions } from '@revoke/db/auth';
 import { hashRefreshToken, newRefreshToken } from './refresh-token.ts';
 
@@ -46,6 +46,31 @@ export async function addRefreshToken(
     })
     .returning({ id: refreshTokens.id });
   return { id: row!.id, token };
+}
+
+/**
+ * Replaces a session's refresh token outside a refresh (a password change): a new one is added and
+ * every live one before it is marked rotated into it, without a sealed successor. Presented again,
+ * an old one is refused (`superseded` within the reuse grace window, then reuse, which ends the
+ * session): it is never exchanged for the new one, whoever holds it.
+ */
+export async function replaceRefreshToken(
+  tx: Tx,
+  sessionId: string,
+  ttlSec: number,
+): Promise<{ id: string; token: string }> {
+  const next = await addRefreshToken(tx, sessionId, ttlSec);
+  await tx
+    .update(refreshTokens)
+    .set({ rotatedAt: new Date(), replacedBy: next.id })
+    .where(
+      and(
+        eq(refreshTokens.sessionId, sessionId),
+        isNull(refreshTokens.rotatedAt),
+        ne(refreshTokens.id, next.id),
+      ),
+    );
+  return next;
 }
 
 /** The live sessions of a user, most recently used first. */

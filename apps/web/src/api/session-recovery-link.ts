@@ -13,8 +13,12 @@ export interface RecoveryHooks {
   revoked(reason: SignOutReason): void;
 }
 
-/** Calls that handle their own 401s. */
-const OWN_AUTH = new Set(['auth.login', 'auth.register', 'auth.refresh']);
+/**
+ * Calls that handle their own 401s. `auth.changePassword` runs under the browser-wide refresh lock
+ * (`SessionStore.replaceTokens`), so a refresh from here would wait for that lock forever: the store
+ * refreshes and repeats it itself.
+ */
+const OWN_AUTH = new Set(['auth.login', 'auth.register', 'auth.refresh', 'auth.changePassword']);
 
 /**
  * Recovers from an access token that expired before the scheduled refresh (a sleeping laptop, a

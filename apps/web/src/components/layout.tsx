@@ -35,6 +35,9 @@ export function SignedInLayout(props: { user: SessionUser; generation: number; c
             <li>
               <Link to={ROUTES.devices}>Devices</Link>
             </li>
+            <li>
+              <Link to={ROUTES.account}>Account</Link>
+            </li>
           </ul>
         </nav>
         <div className="account">

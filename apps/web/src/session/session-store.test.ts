@@ -104,6 +104,54 @@ function twoTabs(options: { refreshAt?: number; refreshLatencyMs?: number } = {}
 }
 
 describe('SessionStore', () => {
+  it('replaceTokens: a password change under the lock; a refresh asked for meanwhile adopts it, calling nothing', async () => {
+    const { auth, a, b } = twoTabs();
+    a.signedIn(auth.pair());
+    await vi.advanceTimersByTimeAsync(1);
+    const before = signedIn(a.getState());
+    await vi.advanceTimersByTimeAsync(1000);
+    const changing = a.replaceTokens(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return { ...auth.pair(), endedSessions: 2 };
+    });
+    // The old token's stream ends with `expired` while the change is under way: that refresh waits.
+    const refreshing = a.refresh();
+    await vi.advanceTimersByTimeAsync(300);
+    expect((await changing).endedSessions).toBe(2);
+    expect(await refreshing).toBe(true);
+    expect(auth.calls.refresh).toBe(0);
+    const after = signedIn(a.getState());
+    expect(after.expiresAt).toBeGreaterThan(before.expiresAt);
+    expect(after.generation).toBe(before.generation + 1);
+    expect(signedIn(b.getState()).expiresAt).toBe(after.expiresAt);
+  });
+
+  it('replaceTokens: an expired access token is refreshed first, then the call repeated once', async () => {
+    const { auth, a } = twoTabs();
+    a.signedIn(auth.pair());
+    // Long enough after the sign-in that a refresh is not skipped as just done.
+    await vi.advanceTimersByTimeAsync(5000);
+    let calls = 0;
+    const changing = a.replaceTokens(async () => {
+      calls += 1;
+      if (calls === 1) throw unauthorized('TOKEN_EXPIRED');
+      return auth.pair();
+    });
+    await vi.advanceTimersByTimeAsync(100);
+    await changing;
+    expect(calls).toBe(2);
+    expect(auth.calls.refresh).toBe(1);
+    // A wrong current password (no token reason) is not repeated.
+    await expect(
+      a.replaceTokens(async () => {
+        throw Object.assign(new Error('The current password is incorrect'), {
+          data: { code: 'UNAUTHORIZED' },
+        });
+      }),
+    ).rejects.toThrow(/incorrect/);
+    expect(signedIn(a.getState()).user).toEqual(USER);
+  });
+
   it('starts signed in from the cookie and a fresh hint, without refreshing', async () => {
     const browser = fakeBrowser();
     const auth = fakeAuth();

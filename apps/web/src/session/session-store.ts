@@ -113,6 +113,38 @@ export class SessionStore {
   }
 
   /**
+   * Runs a call that replaces this session's tokens in place (`auth.changePassword`), under the
+   * browser-wide refresh lock so that no tab presents the old refresh token meanwhile, and adopts its
+   * answer as a refresh's. The old access token's live stream then ends with `expired`, and the
+   * refresh that asks for finds this answer instead of calling the server. An access token that
+   * expired first is refreshed, and the call made once more.
+   */
+  async replaceTokens<T extends { expiresAt: string; user: SessionUser }>(
+    call: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await this.#replaceOnce(call);
+    } catch (error) {
+      const reason = authReason(error);
+      if ((reason !== 'TOKEN_EXPIRED' && reason !== 'TOKEN_MISSING') || !(await this.refresh())) throw error;
+      return this.#replaceOnce(call);
+    }
+  }
+
+  async #replaceOnce<T extends { expiresAt: string; user: SessionUser }>(call: () => Promise<T>): Promise<T> {
+    const { answer, hint } = await this.#tabs.withRefreshLock(async () => {
+      const answer = await call();
+      const hint = this.#hintOf(answer);
+      this.#tabs.writeHint(hint);
+      this.#tabs.post({ type: 'session', hint, cause: 'refresh' });
+      return { answer, hint };
+    });
+    this.#failures = 0;
+    this.#adopt(hint);
+    return answer;
+  }
+
+  /**
    * Refreshes the access token (once per browser at a time). True when a valid token exists
    * afterwards, from this tab or another. `quiet`: a failure just means "not signed in" (start-up).
    */

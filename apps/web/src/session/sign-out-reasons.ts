@@ -18,6 +18,8 @@ const MESSAGES: Record<SignOutReason, string> = {
     'Sign in again, and consider changing your password.',
   administrator: 'An administrator ended your session.',
   token_revoked: 'This session’s sign-in token was revoked by an app using your account. Sign in again.',
+  password_changed: 'Your password was changed on another device. Sign in again with the new password.',
+  signed_out_elsewhere: 'You were signed out from another of your devices (“Sign out other devices”).',
   revoked: 'Your session was ended. Sign in again to continue.',
   // Decided by this page:
   signed_out_here: 'You signed out.',

@@ -16,13 +16,15 @@ const POLL_EVERY_MS = 2;
 
 /**
  * The tutorial's Postman test, automated: log in, copy the token, log out, paste the token again →
- * refused, at every service. Then the same for "log out everywhere" across two devices.
+ * refused, at every service. Then the same for "log out everywhere" across two devices, and for a
+ * password change on one device, which signs out the other one.
  */
 export async function runDemo(urls: DemoUrls, report: Report): Promise<void> {
   const email = `demo-${randomBytes(4).toString('hex')}@example.com`;
   const password = randomBytes(12).toString('base64url');
   await logoutScenario(urls, report, { email, password });
   await logoutEverywhereScenario(urls, report, { email, password });
+  await changePasswordScenario(urls, report, { email, password });
 }
 
 interface Credentials {
@@ -101,6 +103,50 @@ async function logoutEverywhereScenario(urls: DemoUrls, report: Report, user: Cr
   });
   const laptopAgain = await callTrpc(urls.notes, { path: 'notes.list', kind: 'query', token: laptop });
   expectRevoked(report, laptopAgain, "device A's own token at notes");
+}
+
+async function changePasswordScenario(urls: DemoUrls, report: Report, user: Credentials): Promise<void> {
+  report.section('3. Change password: device A changes it, device B is signed out, A stays signed in');
+  const laptop = await login(urls, report, user, 'demo laptop (device A)');
+  const phone = await login(urls, report, user, 'demo phone (device B)');
+  if (!laptop || !phone) return;
+  await expectAccepted(urls, report, phone, 'device B: ');
+
+  const newPassword = randomBytes(12).toString('base64url');
+  const changed = await callTrpc(urls.auth, {
+    path: 'auth.changePassword',
+    kind: 'mutation',
+    input: { currentPassword: user.password, newPassword },
+    token: laptop,
+  });
+  const changedAt = performance.now();
+  if (
+    !expectOk(
+      report,
+      changed,
+      'device A: auth.changePassword { currentPassword, newPassword }',
+      (data) => `${field(data, 'endedSessions')} other session(s) ended, new tokens for device A`,
+    )
+  ) {
+    return;
+  }
+
+  report.note(`device B's token, every ${POLL_EVERY_MS} ms until refused:`);
+  await expectRejectedEverywhere(urls, report, phone, {
+    since: changedAt,
+    event: 'changePassword',
+    who: 'device B: ',
+  });
+  const fresh = field(changed.data, 'accessToken');
+  const laptopAgain = await callTrpc(urls.notes, { path: 'notes.list', kind: 'query', token: fresh });
+  expectOk(report, laptopAgain, "device A's new token at notes.list", (data) => count(data, 'note'));
+  const oldLogin = await callTrpc(urls.auth, { path: 'auth.login', kind: 'mutation', input: user });
+  report.check(
+    oldLogin.status === 401,
+    `auth.login with the old password → ${oldLogin.status}`,
+    oldLogin.status === 401 ? undefined : `expected 401, got ${describeError(oldLogin)}`,
+  );
+  await login(urls, report, { email: user.email, password: newPassword }, 'device C, with the new password');
 }
 
 async function login(

@@ -155,6 +155,77 @@ export const LOGOUT_BODIES: BodyCase[] = [
   ['a NUL byte', () => '"\u0000"', 401],
 ];
 
+/**
+ * Hostile `auth.changePassword` bodies, sent with the victim's valid token: each is refused before
+ * the password is checked or anything is written.
+ */
+export const CHANGE_PASSWORD_BODIES: BodyCase[] = [
+  [
+    'a 1 MB new password',
+    (v) => json({ currentPassword: v.password, newPassword: 'x'.repeat(1 << 20) }),
+    413,
+  ],
+  [
+    'a 1025-character new password',
+    (v) => json({ currentPassword: v.password, newPassword: 'x'.repeat(1025) }),
+    400,
+  ],
+  [
+    'a 1025-character current password',
+    () => json({ currentPassword: 'x'.repeat(1025), newPassword: 'new passphrase' }),
+    400,
+  ],
+  [
+    'a 7-character new password',
+    (v) => json({ currentPassword: v.password, newPassword: 'x'.repeat(7) }),
+    400,
+  ],
+  ['an empty current password', () => json({ currentPassword: '', newPassword: 'new passphrase' }), 400],
+  ['no new password', (v) => json({ currentPassword: v.password }), 400],
+  ['no current password', () => json({ newPassword: 'new passphrase' }), 400],
+  ['an empty object', () => '{}', 400],
+  ['JSON null', () => 'null', 400],
+  ['no body at all', () => '', 400],
+  ['the new password a number', (v) => json({ currentPassword: v.password, newPassword: 12345678 }), 400],
+  [
+    'the new password an array',
+    (v) => json({ currentPassword: v.password, newPassword: ['new passphrase'] }),
+    400,
+  ],
+  [
+    'the current password an operator object',
+    () => json({ currentPassword: { $ne: null }, newPassword: 'new passphrase' }),
+    400,
+  ],
+  [
+    'a NUL byte in the new password',
+    (v) => json({ currentPassword: v.password, newPassword: 'new passphrase\u0000' }),
+    400,
+  ],
+  [
+    'an extra userId key',
+    (v) => json({ currentPassword: v.password, newPassword: 'new passphrase', userId: v.id }),
+    400,
+  ],
+  [
+    'a __proto__ key',
+    (v) =>
+      `{"currentPassword":${json(v.password)},"newPassword":"new passphrase","__proto__":{"admin":true}}`,
+    400,
+  ],
+  [
+    '5000 nested arrays as the new password',
+    (v) => `{"currentPassword":${json(v.password)},"newPassword":${nested(5000)}}`,
+    400,
+  ],
+  ['malformed JSON', (v) => `{"currentPassword":${json(v.password)},"newPassword":`, 400],
+  [
+    'a JSON array of the fields',
+    (v) => json([{ currentPassword: v.password, newPassword: 'new passphrase' }]),
+    400,
+  ],
+];
+
 /** Hostile `POST /oauth/revoke` (RFC 7009) bodies: refused, or the RFC's 200 for a junk token, and nothing revoked. */
 export const OAUTH_REVOKE_BODIES: BodyCase[] = [
   ['no body', () => '', 400, { 'content-type': 'application/x-www-form-urlencoded' }],

@@ -42,6 +42,15 @@ export function protectedCalls(stack: Stack, options: { logout?: boolean } = {})
     { label: 'auth.me', call: get(`${auth}/trpc/auth.me`), mutation: false },
     { label: 'auth.sessions', call: get(`${auth}/trpc/auth.sessions`), mutation: false },
     { label: 'auth.logoutAll', call: post(`${auth}/trpc/auth.logoutAll`), mutation: true },
+    { label: 'auth.logoutOthers', call: post(`${auth}/trpc/auth.logoutOthers`), mutation: true },
+    {
+      label: 'auth.changePassword',
+      call: post(`${auth}/trpc/auth.changePassword`, {
+        currentPassword: 'correct horse battery staple',
+        newPassword: 'forged new passphrase',
+      }),
+      mutation: true,
+    },
     {
       label: 'auth.revokeSession',
       call: post(`${auth}/trpc/auth.revokeSession`, { sessionId: randomUUID() }),
