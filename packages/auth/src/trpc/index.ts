@@ -23,11 +23,12 @@ export {
   createAuthContext,
   createAuthTRPC,
   type InternalCalls,
-  toTRPCError,
 } from './init.ts';
+export { createInternalProcedure, type InternalProcedureOptions } from './internal.ts';
 export {
   type AuthProcedureCall,
   type AuthProcedureOptions,
   authReasonOf,
   createAuthProcedure,
 } from './procedure.ts';
+export { toTRPCError } from './trpc-error.ts';

@@ -10,6 +10,7 @@ import {
   SERVICE_TOKEN_HEADER,
   serviceCredentialFromHeaders,
 } from './credentials.ts';
+import { toTRPCError } from './trpc-error.ts';
 
 /**
  * What every service's tRPC context carries for authentication.
@@ -180,28 +181,6 @@ export function assertCsrf(auth: AuthContext['auth'], type: string): void {
         'Cross-site request refused: cookie-authenticated mutations must send the x-revoke-csrf header',
     });
   }
-}
-
-/**
- * The one translation of {@link AuthError}s into tRPC errors (docs/architecture.md, "The contract").
- *
- * @example
- * ```ts
- * import { isAuthError } from '@revoke/auth';
- * import { toTRPCError } from '@revoke/auth/trpc';
- *
- * const claims = await guard.authenticate(token).catch((error) => {
- *   // UNAUTHORIZED, or SERVICE_UNAVAILABLE for REVOCATION_UNAVAILABLE; the AuthError is the cause
- *   throw isAuthError(error) ? toTRPCError(error) : error;
- * });
- * ```
- */
-export function toTRPCError(error: AuthError): TRPCError {
-  return new TRPCError({
-    code: error.code === 'REVOCATION_UNAVAILABLE' ? 'SERVICE_UNAVAILABLE' : 'UNAUTHORIZED',
-    message: error.message,
-    cause: error,
-  });
 }
 
 /**
