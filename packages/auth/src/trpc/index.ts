@@ -15,15 +15,6 @@ export {
   secureCookiesByDefault,
   serviceCredentialFromHeaders,
 } from './credentials.ts';
-export {
-  type AuthContext,
-  type AuthMeta,
-  type AuthTRPCOptions,
-  assertCsrf,
-  createAuthContext,
-  createAuthTRPC,
-  type InternalCalls,
-} from './init.ts';
 export { createInternalProcedure, type InternalProcedureOptions } from './internal.ts';
 export {
   type AuthProcedureCall,
