@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CookieSerializeOptions } from '@fastify/cookie';
-import { type AuthContext, accessTokenCookieName, createAuthContext } from '@revoke/auth/trpc';
-import { createServiceTRPC } from '@revoke/service';
+import { accessTokenCookieName } from '@revoke/auth/trpc';
+import { createServiceTRPC, type ServiceContext } from '@revoke/service';
 import type { AuthDeps } from './deps.ts';
 
 /** The parts of a request the procedures read (a fastify request has them; so can a test's object). */
@@ -18,8 +18,8 @@ export interface ReplyControl {
   header(name: string, value: string): unknown;
 }
 
-/** The auth app's tRPC context: the shared auth part plus its dependencies and the request/reply. */
-export interface AppContext extends AuthContext {
+/** The auth app's tRPC context: the request's headers and guard, its dependencies, the request/reply. */
+export interface AppContext extends ServiceContext {
   deps: AuthDeps;
   req: RequestInfo;
   res: ReplyControl;
@@ -27,8 +27,8 @@ export interface AppContext extends AuthContext {
 
 /** Builds a context from a request (fastify's, or a test's stand-in). */
 export function createAppContext(deps: AuthDeps, req: RequestInfo, res: ReplyControl): AppContext {
-  const cookieName = accessTokenCookieName(deps.env.COOKIE_SECURE);
-  return { auth: createAuthContext(deps.guard, req.headers, { cookieName }), deps, req, res };
+  const auth = { guard: deps.guard, accessCookie: accessTokenCookieName(deps.env.COOKIE_SECURE) };
+  return { headers: req.headers, auth, deps, req, res };
 }
 
 export const { router, publicProcedure, protectedProcedure, createCallerFactory } =

@@ -3,8 +3,7 @@
 // (publicProcedure) or the tutorial's middleware (Redis GET of the token, then jsonwebtoken verify).
 import type { AddressInfo } from 'node:net';
 import { localKeys } from '@revoke/auth';
-import { type AuthContext, createAuthContext, createAuthTRPC } from '@revoke/auth/trpc';
-import { createAuthStack, createHttpApp } from '@revoke/service';
+import { createAuthStack, createHttpApp, createServiceTRPC, type ServiceContext } from '@revoke/service';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
@@ -30,11 +29,12 @@ async function oursApp() {
     keys: localKeys(JSON.parse(JWKS)),
   });
   await stack.feed.start();
-  const { router, protectedProcedure } = createAuthTRPC<AuthContext>();
+  // The services' own tRPC set-up: createAuthProcedure concatenated onto their initTRPC.
+  const { router, protectedProcedure } = createServiceTRPC<ServiceContext>();
   return createHttpApp({
     logger,
     router: router({ whoami: protectedProcedure.query(({ ctx }) => ({ sub: ctx.user.sub })) }),
-    createContext: ({ req }) => ({ auth: createAuthContext(stack.guard, req.headers) }),
+    createContext: ({ req }): ServiceContext => ({ headers: req.headers, auth: stack }),
     registry: stack.metrics.registry,
     readiness: async () => ({ feed: stack.feed.ready }),
     webOrigin: WEB_ORIGIN,

@@ -46,3 +46,8 @@ export function isAuthError(error: unknown): error is AuthError {
     error instanceof AuthError || (error instanceof Error && error.name === 'AuthError' && 'code' in error)
   );
 }
+
+/** `error` as an {@link AuthError}: itself, or TOKEN_INVALID caused by it (what reading a credential failed with). */
+export function asAuthError(error: unknown): AuthError {
+  return isAuthError(error) ? error : new AuthError('TOKEN_INVALID', { cause: error });
+}

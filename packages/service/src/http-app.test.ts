@@ -1,14 +1,14 @@
 import { request } from 'node:http';
-import { type AuthContext, createAuthTRPC } from '@revoke/auth/trpc';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createHttpApp } from './http-app.ts';
 import { SERVER_TIMEOUTS, TRPC_MAX_BATCH_SIZE } from './request-limits.ts';
+import { createServiceTRPC, type ServiceContext } from './service-trpc.ts';
 
 // The services' own tRPC setup: its error formatter is what keeps stacks out of responses.
-const { router: makeRouter, publicProcedure } = createAuthTRPC<AuthContext>();
+const { router: makeRouter, publicProcedure } = createServiceTRPC<ServiceContext>();
 const router = makeRouter({
   echo: publicProcedure.mutation(() => ({ ok: true })),
   optional: publicProcedure
@@ -28,7 +28,7 @@ async function start(ready: Record<string, boolean>, metricsToken?: string) {
   const app = await createHttpApp({
     logger: pino({ level: 'silent' }),
     router,
-    createContext: () => ({}) as AuthContext,
+    createContext: () => ({}) as ServiceContext,
     registry,
     readiness: async () => ready,
     webOrigin: 'http://web.test',

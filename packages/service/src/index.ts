@@ -41,5 +41,9 @@ export {
   type ServiceTokenSource,
   type ServiceTokenSourceOptions,
 } from './service-token-source.ts';
-export { createServiceTRPC, serviceAuthContext } from './service-trpc.ts';
+export {
+  createServiceTRPC,
+  type ServiceContext,
+  type ServiceMeta,
+} from './service-trpc.ts';
 export { type RunningDeps, type ServiceDefinition, startService } from './start-service.ts';

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
  * check interval, set to a second (its default of 30 s would triple the hold). Node enforces it only
  * while `headersTimeout` (default 60 s) is no longer than it, so that is set too. `connectionTimeout`
  * closes a socket on which nothing moved for that long; live SSE streams stay under it because tRPC
- * pings them (`createAuthTRPC`'s `sse.ping`).
+ * pings them (`createServiceTRPC`'s `sse.ping`).
  */
 export const SERVER_TIMEOUTS = {
   requestTimeout: 15_000,

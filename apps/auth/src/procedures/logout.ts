@@ -1,11 +1,12 @@
-import { AuthError, isAuthError } from '@revoke/auth';
-import { assertCsrf, chooseCandidate, toTRPCError } from '@revoke/auth/trpc';
+import { type AccessClaims, AuthError, isAuthError } from '@revoke/auth';
+import { chooseCandidate, presentedCredential, toTRPCError } from '@revoke/auth/trpc';
 import { revokeSessionInput } from '@revoke/contract';
 import { TRPCError } from '@trpc/server';
 import { clearTokenCookies } from '../http/cookies.ts';
+import { assertCsrfForCookie } from '../http/csrf.ts';
 import { enforceBudget } from '../http/enforce-budget.ts';
 import { listSessions } from '../sessions/session-store.ts';
-import { protectedProcedure, publicProcedure } from '../trpc.ts';
+import { type AppContext, protectedProcedure, publicProcedure } from '../trpc.ts';
 
 /**
  * Revokes the presented access token and its session. Not a `protectedProcedure`: a token that is
@@ -13,25 +14,7 @@ import { protectedProcedure, publicProcedure } from '../trpc.ts';
  * signature and claims are still fully verified, so a forged token carrying someone's `jti` revokes nothing.
  */
 export const logout = publicProcedure.mutation(async ({ ctx }) => {
-  const { credential } = ctx.auth;
-  if ('error' in credential) throw toTRPCError(credential.error);
-  if (!credential.token) throw toTRPCError(new AuthError('TOKEN_MISSING'));
-  let claims: Awaited<ReturnType<typeof ctx.deps.verifier.verify>>;
-  try {
-    const { verifier } = ctx.deps;
-    // A repeated cookie: the one value that verifies is the user's (see `chooseCandidate`); settled
-    // before the CSRF check, as protected procedures do.
-    if (credential.candidates) {
-      claims = (await chooseCandidate(credential.candidates, (token) => verifier.verify(token))).result;
-      assertCsrf(ctx.auth, 'mutation');
-    } else {
-      assertCsrf(ctx.auth, 'mutation');
-      claims = await verifier.verify(credential.token);
-    }
-  } catch (error) {
-    if (error instanceof TRPCError) throw error;
-    throw toTRPCError(isAuthError(error) ? error : new AuthError('TOKEN_INVALID', { cause: error }));
-  }
+  const claims = await verifiedCredential(ctx);
   // Logging out a token already revoked writes nothing new, so it spends no budget: a thief looping on
   // a stolen, revoked token cannot use up the owner's.
   if (!ctx.deps.feed.cache.isRevoked(claims))
@@ -41,6 +24,32 @@ export const logout = publicProcedure.mutation(async ({ ctx }) => {
   if (!published) throw notYetEverywhere();
   return { ok: true as const };
 });
+
+/**
+ * The claims of the access token the request presents, read from its headers as `protectedProcedure`
+ * reads them, verified but not checked against revocation. A cookie-authenticated request must pass
+ * the CSRF check.
+ */
+async function verifiedCredential(ctx: AppContext): Promise<AccessClaims> {
+  const { headers } = ctx;
+  const { verifier } = ctx.deps;
+  try {
+    const presented = presentedCredential(headers, { cookieName: ctx.auth.accessCookie });
+    if (!presented?.token) throw toTRPCError(new AuthError('TOKEN_MISSING'));
+    // A repeated cookie: the one value that verifies is the user's (see `chooseCandidate`); settled
+    // before the CSRF check, as protected procedures do.
+    if (presented.candidates) {
+      const { result } = await chooseCandidate(presented.candidates, (token) => verifier.verify(token));
+      assertCsrfForCookie(headers);
+      return result;
+    }
+    if (presented.source === 'cookie') assertCsrfForCookie(headers);
+    return await verifier.verify(presented.token);
+  } catch (error) {
+    if (error instanceof TRPCError) throw error;
+    throw toTRPCError(isAuthError(error) ? error : new AuthError('TOKEN_INVALID', { cause: error }));
+  }
+}
 
 /**
  * The revocation committed, but Redis did not take it in time, so no service can be held to refusing

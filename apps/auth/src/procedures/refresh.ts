@@ -1,7 +1,8 @@
 import { AuthError } from '@revoke/auth';
-import { assertCsrf, cookieValuesOf, toTRPCError } from '@revoke/auth/trpc';
+import { cookieValuesOf, toTRPCError } from '@revoke/auth/trpc';
 import { refreshInput } from '@revoke/contract';
 import { refreshTokenCookieName } from '../http/cookies.ts';
+import { assertCsrfForCookie } from '../http/csrf.ts';
 import { enforceBudget } from '../http/enforce-budget.ts';
 import { chooseRefreshToken } from '../sessions/refresh-cookie.ts';
 import { looksLikeRefreshToken } from '../sessions/refresh-token.ts';
@@ -34,7 +35,7 @@ export const refresh = publicProcedure.input(refreshInput).mutation(async ({ ctx
   }
   if (!token)
     throw toTRPCError(new AuthError('TOKEN_MISSING', { message: 'No refresh token was presented' }));
-  if (byCookie) assertCsrf({ ...ctx.auth, credential: { token, source: 'cookie' } }, 'mutation');
+  if (byCookie) assertCsrfForCookie(ctx.headers);
   if (!looksLikeRefreshToken(token)) throw refusal('TOKEN_INVALID');
   await enforceBudget(ctx.res, ctx.deps.budgets.refresh, token);
 

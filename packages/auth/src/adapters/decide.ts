@@ -1,5 +1,5 @@
 import type { AccessClaims } from '../claims.ts';
-import { AuthError, type AuthErrorCode, isAuthError } from '../errors.ts';
+import { AuthError, type AuthErrorCode, asAuthError } from '../errors.ts';
 import type { AuthGuard } from '../guard.ts';
 import {
   chooseCandidate,
@@ -200,10 +200,6 @@ export async function authenticateCredentials(
   } catch (error) {
     return { error: asAuthError(error) };
   }
-}
-
-function asAuthError(error: unknown): AuthError {
-  return isAuthError(error) ? error : new AuthError('TOKEN_INVALID', { cause: error });
 }
 
 function refusalOf(outcome: { error: AuthError } | { csrf: true }): AuthRefused {

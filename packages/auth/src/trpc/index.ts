@@ -15,19 +15,11 @@ export {
   secureCookiesByDefault,
   serviceCredentialFromHeaders,
 } from './credentials.ts';
-export {
-  type AuthContext,
-  type AuthMeta,
-  type AuthTRPCOptions,
-  assertCsrf,
-  createAuthContext,
-  createAuthTRPC,
-  type InternalCalls,
-  toTRPCError,
-} from './init.ts';
+export { createInternalProcedure, type InternalProcedureOptions } from './internal.ts';
 export {
   type AuthProcedureCall,
   type AuthProcedureOptions,
   authReasonOf,
   createAuthProcedure,
 } from './procedure.ts';
+export { toTRPCError } from './trpc-error.ts';

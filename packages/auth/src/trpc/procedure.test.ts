@@ -73,6 +73,27 @@ describe('createAuthProcedure', () => {
   });
 });
 
+describe('createAuthProcedure cookieName', () => {
+  it('is read from the context when given as a function, the cookie of another name ignored', async () => {
+    type Ctx = { headers: Record<string, string>; cookieName: string };
+    const t = initTRPC.context<Ctx>().create();
+    const authed = t.procedure.concat(
+      createAuthProcedure({
+        guard: fakeGuard(),
+        getHeaders: (ctx: Ctx) => ctx.headers,
+        cookieName: (ctx) => ctx.cookieName,
+      }),
+    );
+    const caller = t.createCallerFactory(t.router({ me: authed.query(({ ctx }) => ctx.user.sub) }));
+    const headers = { cookie: 'access_token=bad; __Host-access_token=good' };
+    expect(await caller({ headers, cookieName: '__Host-access_token' }).me()).toBe('alice');
+    const refused = await caller({ headers, cookieName: 'other' })
+      .me()
+      .catch((error: unknown) => error);
+    expect(authReasonOf(refused)).toBe('TOKEN_MISSING');
+  });
+});
+
 describe('authReasonOf', () => {
   it('reads the code of an AuthError, or of the AuthError that caused an error', () => {
     expect(authReasonOf(new AuthError('TOKEN_REVOKED'))).toBe('TOKEN_REVOKED');

@@ -4,7 +4,7 @@ import type { AccessClaims } from '../claims.ts';
 import { type AuthErrorCode, isAuthError } from '../errors.ts';
 import type { AuthGuard } from '../guard.ts';
 import type { HeaderSource } from './credentials.ts';
-import { toTRPCError } from './init.ts';
+import { toTRPCError } from './trpc-error.ts';
 
 /**
  * What a procedure is, for {@link AuthProcedureOptions.failOpen}.
@@ -50,8 +50,11 @@ export interface AuthProcedureOptions<TContext, TMeta> {
    * `(ctx) => ctx.req.headers` (standalone, Express, Fastify adapters) or `(ctx) => ctx.headers`.
    */
   getHeaders: (ctx: TContext) => HeaderSource;
-  /** The access-token cookie's name (default `access_token`; see `accessTokenCookieName`). */
-  cookieName?: string | undefined;
+  /**
+   * The access-token cookie's name (default `access_token`; see `accessTokenCookieName`), or how to
+   * find it in your context, for a name settled only at start (from your deployment's settings).
+   */
+  cookieName?: string | undefined | ((ctx: TContext) => string | undefined);
   /**
    * Accept the token when revocation state is unavailable instead of SERVICE_UNAVAILABLE (counted
    * and logged by the guard): `true` for every procedure, or per procedure, e.g. from your meta:
@@ -95,11 +98,13 @@ export function createAuthProcedure<TContext extends object, TMeta extends objec
   options: AuthProcedureOptions<TContext, TMeta>,
 ) {
   const t = initTRPC.context<TContext>().meta<TMeta>().create();
-  const { getHeaders, cookieName } = options;
+  const { getHeaders } = options;
   return t.procedure.use(async ({ ctx: context, meta, path, type, next }) => {
     // The same object: tRPC's mapped type of a generic context is not assignable back to it.
     const ctx = context as unknown as TContext;
     const guard = typeof options.guard === 'function' ? options.guard(ctx) : options.guard;
+    const cookieName =
+      typeof options.cookieName === 'function' ? options.cookieName(ctx) : options.cookieName;
     const failOpen =
       typeof options.failOpen === 'function'
         ? options.failOpen({ ctx, meta, path, type })
@@ -120,7 +125,7 @@ export function createAuthProcedure<TContext extends object, TMeta extends objec
  * The auth reason code (`TOKEN_MISSING`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `TOKEN_REVOKED`,
  * `REVOCATION_UNAVAILABLE`) of an error: an `AuthError`, or a `TRPCError` (or any error) caused by
  * one, as {@link createAuthProcedure} throws; undefined for anything else. Meant for your tRPC error
- * formatter, so clients read the code from `error.data.reason` as with `createAuthTRPC`.
+ * formatter, so clients read the code from `error.data.reason`.
  *
  * @example
  * ```ts

@@ -1,82 +1,12 @@
-import type { AddressInfo } from 'node:net';
-import { createHTTPServer } from '@trpc/server/adapters/standalone';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthGuard } from '../guard.ts';
-import { RevocationFeed } from '../revocation/feed.ts';
 import { createRevocationWriter, type RevocationWriter } from '../revocation/writer.ts';
 import { type PrivateRedis, startPrivateRedis, testPrefix } from '../testing/redis-server.ts';
 import { createTestSigner, type TestSigner } from '../testing/token-factory.ts';
-import { localKeys } from '../verify/key-source.ts';
-import { createTokenVerifier } from '../verify/verify-token.ts';
-import { type AuthContext, createAuthContext, createAuthTRPC } from './init.ts';
+import { SERVICE_TOKEN_HEADER } from './credentials.ts';
+import { call, post, SERVICE_AUDIENCE, type Service, startService } from './service-harness.ts';
 
-// A whole service as a user of the package builds one: real HTTP, real Redis, real tokens.
-function buildRouter() {
-  const { router, publicProcedure, protectedProcedure } = createAuthTRPC<AuthContext>({
-    isUnavailable: (error) => error instanceof Error && error.message === 'database is down',
-  });
-  return router({
-    ping: publicProcedure.query(() => 'pong'),
-    whoami: protectedProcedure.query(({ ctx }) => ({ sub: ctx.user.sub, sid: ctx.user.sid })),
-    status: protectedProcedure.meta({ failOpen: true }).query(({ ctx }) => ({ sub: ctx.user.sub })),
-    touch: protectedProcedure.mutation(({ ctx }) => ({ sub: ctx.user.sub })),
-    boom: publicProcedure.query(() => {
-      throw new Error('secret internal detail at /srv/app.ts:42');
-    }),
-    // What a query does when its database is down: an infrastructure failure, not a bug.
-    databaseDown: protectedProcedure.query(() => {
-      throw Object.assign(new Error('database is down'), { detail: 'secret host db-7.internal' });
-    }),
-  });
-}
-
-interface Service {
-  url: string;
-  feed: RevocationFeed;
-  close(): Promise<void>;
-}
-
-async function startService(redisUrl: string, prefix: string, signer: TestSigner): Promise<Service> {
-  const feed = new RevocationFeed({
-    redisUrl,
-    prefix,
-    staleAfterMs: 1000,
-    heartbeatMs: 200,
-    directTimeoutMs: 200,
-  });
-  const verifier = createTokenVerifier({
-    issuer: signer.issuer,
-    audience: signer.audience,
-    keys: localKeys(signer.jwks),
-  });
-  const guard = createAuthGuard({ verifier, feed });
-  await feed.start();
-  const server = createHTTPServer({
-    basePath: '/trpc/',
-    router: buildRouter(),
-    createContext: ({ req }) => ({ auth: createAuthContext(guard, req.headers) }),
-  });
-  server.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/trpc`,
-    feed,
-    async close() {
-      await feed.close();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
-
-async function call(service: Service, path: string, headers: Record<string, string | undefined> = {}) {
-  const response = await fetch(`${service.url}/${path}`, { headers: headers as Record<string, string> });
-  const text = await response.text();
-  return { status: response.status, body: JSON.parse(text), text };
-}
-
-describe('tRPC glue over HTTP (shared Redis)', () => {
+describe('the tRPC procedure builders over HTTP (shared Redis)', () => {
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const prefix = testPrefix('trpc');
   let signer: TestSigner;
@@ -143,23 +73,94 @@ describe('tRPC glue over HTTP (shared Redis)', () => {
 
   it('refuses cookie-authenticated mutations without the CSRF header, including cross-site form posts', async () => {
     const token = await signer.sign({ sub: 'carol' });
-    const post = (headers: Record<string, string>, body: string | FormData = '{}') =>
-      fetch(`${service.url}/touch`, { method: 'POST', headers, body });
+    const touch = async (headers: Record<string, string>, body: string | FormData = '{}') =>
+      (await post(service, 'touch', headers, body)).status;
     const json = { 'content-type': 'application/json' };
-    expect((await post({ ...json, cookie: `access_token=${token}` })).status).toBe(403);
+    expect(await touch({ ...json, cookie: `access_token=${token}` })).toBe(403);
     const form = new FormData();
     form.set('x', '1');
-    expect((await post({ cookie: `access_token=${token}` }, form)).status).toBe(403);
+    expect(await touch({ cookie: `access_token=${token}` }, form)).toBe(403);
     const crossSite = {
       ...json,
       cookie: `access_token=${token}`,
       'x-revoke-csrf': '1',
       'sec-fetch-site': 'cross-site',
     };
-    expect((await post(crossSite)).status).toBe(403);
-    expect((await post({ ...json, cookie: `access_token=${token}`, 'x-revoke-csrf': '1' })).status).toBe(200);
+    expect(await touch(crossSite)).toBe(403);
+    expect(await touch({ ...json, cookie: `access_token=${token}`, 'x-revoke-csrf': '1' })).toBe(200);
     // A bearer token is not sent by browsers on their own: no CSRF header needed.
-    expect((await post({ ...json, authorization: `Bearer ${token}` })).status).toBe(200);
+    expect(await touch({ ...json, authorization: `Bearer ${token}` })).toBe(200);
+  });
+
+  it('settles a repeated cookie: the one value of ours is used, several are refused, before the CSRF check', async () => {
+    const token = await signer.sign({ sub: 'dora' });
+    const planted = { cookie: `access_token=planted; access_token=${token}` };
+    const { status, body } = await call(service, 'whoami', planted);
+    expect(status).toBe(200);
+    expect(body.result.data.sub).toBe('dora');
+    const json = { 'content-type': 'application/json' };
+    expect((await post(service, 'touch', { ...json, ...planted })).status).toBe(403);
+    expect((await post(service, 'touch', { ...json, ...planted, 'x-revoke-csrf': '1' })).status).toBe(200);
+    // Two valid tokens: ambiguous, refused as such whatever else is wrong (here, no CSRF header).
+    const other = await signer.sign({ sub: 'eve' });
+    const two = { cookie: `access_token=${other}; access_token=${token}` };
+    for (const answer of [
+      await call(service, 'whoami', two),
+      await post(service, 'touch', { ...json, ...two }),
+    ]) {
+      expect(answer.status).toBe(401);
+      expect(answer.body.error.data.reason).toBe('TOKEN_INVALID');
+      expect(answer.text).not.toMatch(/stack|\.ts:\d/);
+    }
+  });
+
+  it('admits an internal call from a listed service on behalf of the user, and nothing else', async () => {
+    const user = await signer.sign({ sub: 'frank' });
+    const serviceToken = (sub: string) => signer.sign({ sub, aud: SERVICE_AUDIENCE });
+    const asService = async (token: string) => ({
+      'content-type': 'application/json',
+      authorization: `Bearer ${user}`,
+      [SERVICE_TOKEN_HEADER]: `Bearer ${token}`,
+    });
+    const admitted = await post(service, 'record', await asService(await serviceToken('notes')));
+    expect(admitted.status).toBe(200);
+    expect(admitted.body.result.data).toEqual({ sub: 'frank', caller: 'notes' });
+    for (const headers of [
+      { 'content-type': 'application/json', authorization: `Bearer ${user}` },
+      await asService(user),
+      await asService(await serviceToken('billing')),
+    ]) {
+      const refused = await post(service, 'record', headers);
+      expect(refused.status).toBe(403);
+      // No auth reason: a caller must not read it as its user's own token being refused.
+      expect(refused.body.error.data.reason).toBeUndefined();
+      expect(refused.text).not.toMatch(/stack|\.ts:\d/);
+    }
+  });
+
+  it('refuses an internal call with a revoked service token (403) or for a revoked user (401)', async () => {
+    const user = await signer.sign({ sub: 'gina' });
+    const notes = await signer.sign({ sub: 'notes', aud: SERVICE_AUDIENCE });
+    const headers = (userToken: string, serviceToken: string) => ({
+      'content-type': 'application/json',
+      authorization: `Bearer ${userToken}`,
+      [SERVICE_TOKEN_HEADER]: `Bearer ${serviceToken}`,
+    });
+    const revoke = async (token: string) => {
+      const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
+      await writer.revokeToken({ jti: claims.jti, exp: claims.exp });
+    };
+    await revoke(notes);
+    await expect.poll(async () => (await post(service, 'record', headers(user, notes))).status).toBe(403);
+    const refused = await post(service, 'record', headers(user, notes));
+    expect(refused.body.error.message).toContain('TOKEN_REVOKED');
+    expect(refused.body.error.data.reason).toBeUndefined();
+    const fresh = await signer.sign({ sub: 'notes', aud: SERVICE_AUDIENCE });
+    await revoke(user);
+    await expect.poll(async () => (await post(service, 'record', headers(user, fresh))).status).toBe(401);
+    expect((await post(service, 'record', headers(user, fresh))).body.error.data.reason).toBe(
+      'TOKEN_REVOKED',
+    );
   });
 
   it('refuses an expired token with TOKEN_EXPIRED', async () => {
@@ -177,19 +178,9 @@ describe('tRPC glue over HTTP (shared Redis)', () => {
     expect(text).not.toContain('secret internal detail');
     expect(text).not.toContain('stack');
   });
-
-  it('answers 503 "try again" when a backing service is unavailable, still with no detail', async () => {
-    const token = await signer.sign();
-    const { status, body, text } = await call(service, 'databaseDown', { authorization: `Bearer ${token}` });
-    expect(status).toBe(503);
-    expect(body.error.data.code).toBe('SERVICE_UNAVAILABLE');
-    expect(body.error.message).toBe('Temporarily unavailable; try again shortly');
-    expect(text).not.toContain('db-7');
-    expect(text).not.toContain('stack');
-  });
 });
 
-describe('tRPC glue when revocation state is unavailable (private redis-server)', () => {
+describe('the tRPC procedure builders when revocation state is unavailable (private redis-server)', () => {
   let redis: PrivateRedis;
   let signer: TestSigner;
   let service: Service;
