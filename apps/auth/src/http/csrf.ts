@@ -11,6 +11,6 @@ export function assertCsrfForCookie(headers: HeaderSource): void {
     throw new TRPCError({
       code: 'FORBIDDEN',
       message:
-        'Cross-site request refused: cookie-authenticated mutations must send the x-revoke-csrf header',
+        'Cross-site request refused: cookie-authenticated requests that change state must send the x-revoke-csrf header',
     });
 }

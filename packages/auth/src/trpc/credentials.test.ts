@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  accessTokenCookieName,
-  credentialFromHeaders,
-  presentedCredential,
-  SECURE_ACCESS_TOKEN_COOKIE,
-  secureCookiesByDefault,
-} from './credentials.ts';
+import { accessTokenCookieName, SECURE_ACCESS_TOKEN_COOKIE, secureCookiesByDefault } from './cookie-names.ts';
+import { credentialFromHeaders, presentedCredential } from './credentials.ts';
 
 const token = 'aaa.bbb.ccc';
 

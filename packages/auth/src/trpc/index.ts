@@ -1,6 +1,10 @@
 export {
   ACCESS_TOKEN_COOKIE,
   accessTokenCookieName,
+  SECURE_ACCESS_TOKEN_COOKIE,
+  secureCookiesByDefault,
+} from './cookie-names.ts';
+export {
   CSRF_HEADER,
   chooseCandidate,
   cookieValuesOf,
@@ -10,9 +14,7 @@ export {
   type PresentedCredential,
   passesCsrfCheck,
   presentedCredential,
-  SECURE_ACCESS_TOKEN_COOKIE,
   SERVICE_TOKEN_HEADER,
-  secureCookiesByDefault,
   serviceCredentialFromHeaders,
 } from './credentials.ts';
 export { createInternalProcedure, type InternalProcedureOptions } from './internal.ts';
